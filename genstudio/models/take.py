@@ -1,0 +1,66 @@
+"""A take: one version of a scene's media, with where each piece came from."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from genstudio.models.enums import ImageSource
+from genstudio.models.scene import new_id
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Provenance(BaseModel):
+    """Who made a piece of media, from what, and what it cost."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    provider: str
+    model: str = ""
+    seed: int | None = None
+    prompt: str = ""
+    remote_task_id: str = ""
+    cost: float = 0.0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+class AudioCue(BaseModel):
+    """A synthesized dialogue line placed inside its scene (`start` in scene seconds)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line_index: int = Field(ge=0)
+    path: str  # relative to the project folder
+    start: float = Field(ge=0)
+    duration: float = Field(gt=0)
+    provenance: Provenance | None = None
+
+
+class Take(BaseModel):
+    """Paths are relative to the project folder; a clip is set only once it is validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    id: str = Field(default_factory=new_id)
+    scene_id: str
+    created_at: datetime = Field(default_factory=utcnow)
+    reference_image: str | None = None
+    reference_source: ImageSource | None = None
+    image_provenance: Provenance | None = None
+    clip: str | None = None
+    clip_duration: float | None = None
+    clip_provenance: Provenance | None = None
+    end_frame: str | None = None
+    audio: list[AudioCue] = Field(default_factory=list)
+    note: str = ""
+
+    @property
+    def cost(self) -> float:
+        parts = [self.image_provenance, self.clip_provenance]
+        parts += [cue.provenance for cue in self.audio]
+        return sum(p.cost for p in parts if p is not None)

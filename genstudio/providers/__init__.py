@@ -1,0 +1,1 @@
+"""Provider roles (LLM/planner, image, video, speech, lip-sync, music) and their implementations."""
