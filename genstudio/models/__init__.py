@@ -16,6 +16,7 @@ from genstudio.models.enums import (
     StepName,
     StepStatus,
 )
+from genstudio.models.job import TERMINAL_JOB_STATES, Job, JobState, Priority
 from genstudio.models.project import (
     Character,
     ContinuityLink,
@@ -38,6 +39,7 @@ from genstudio.models.scene import (
 from genstudio.models.take import AudioCue, Provenance, Take, utcnow
 
 __all__ = [
+    "TERMINAL_JOB_STATES",
     "MAX_PROMPT_CHARS",
     "PIPELINE_ORDER",
     "PLAN_STEPS",
@@ -51,9 +53,12 @@ __all__ = [
     "DialogueLine",
     "ImageSource",
     "IntExt",
+    "Job",
+    "JobState",
     "Location",
     "LocationImage",
     "Plan",
+    "Priority",
     "Project",
     "ProjectStatus",
     "Provenance",

@@ -72,6 +72,8 @@ class StepState(BaseModel):
     percent: float = Field(default=0.0, ge=0, le=100)
     detail: str = ""
     error: str = ""
+    warnings: list[str] = Field(default_factory=list)
+    inputs: str = ""  # fingerprint of what the step's output was made from (staleness)
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
@@ -110,6 +112,7 @@ class Project(BaseModel):
 
     id: str = Field(default_factory=new_id)
     title: str = Field(min_length=1, max_length=200)
+    folder: str = ""  # folder under the workspace's projects/, fixed at creation
     idea: str = ""
     genre: str = ""
     target_duration: float = Field(default=60.0, gt=0, le=7200)

@@ -1,0 +1,63 @@
+"""A job: one persisted unit of provider work (see RELIABILITY.md for the state machine)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import IntEnum, StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from genstudio.models.scene import new_id
+from genstudio.models.take import utcnow
+
+
+class JobState(StrEnum):
+    QUEUED = "queued"
+    SUBMITTING = "submitting"
+    SUBMITTED = "submitted"
+    POLLING = "polling"
+    DOWNLOADING = "downloading"
+    VALIDATING = "validating"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    NEEDS_ATTENTION = "needs_attention"
+
+
+TERMINAL_JOB_STATES = frozenset({JobState.DONE, JobState.FAILED, JobState.CANCELLED})
+
+
+class Priority(IntEnum):
+    P0 = 0  # user is waiting on this one shot
+    P1 = 1
+    P2 = 2  # normal pipeline work
+    P3 = 3  # background / speculative
+
+
+class Job(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    id: str = Field(default_factory=new_id)
+    project_id: str
+    scene_id: str | None = None
+    take_id: str | None = None
+    kind: str  # image | video | speech | music | plan
+    provider: str
+    model: str = ""
+    lane: str = ""
+    priority: Priority = Priority.P2
+    state: JobState = JobState.QUEUED
+    attention_reason: str = ""  # in_doubt | stuck | quarantined | reconcile
+    client_request_id: str = Field(default_factory=new_id)
+    remote_task_id: str = ""
+    attempts: int = 0
+    crash_count: int = 0
+    active_seconds: float = 0.0
+    estimate_seconds: float = 0.0
+    cost: float = 0.0
+    last_error_class: str = ""
+    last_error: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    submitted_at: datetime | None = None
+    finished_at: datetime | None = None

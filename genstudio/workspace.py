@@ -1,0 +1,70 @@
+"""Workspace and project folders.
+
+A workspace is one folder: the SQLite database, the shared location library, and one folder
+per project (`images/ clips/ audio/ frames/ final/ exports/`). The default lives in the OS
+user data dir (platformdirs); `GENSTUDIO_HOME` or an explicit path overrides it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from genstudio.errors import GenStudioError
+
+PROJECT_SUBDIRS = ("images", "clips", "audio", "frames", "final", "exports")
+DB_NAME = "genstudio.db"
+
+
+def default_workspace_root() -> Path:
+    env = os.environ.get("GENSTUDIO_HOME", "").strip()
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("GenStudio", "GenStudio")) / "workspace"
+
+
+def slugify(text: str, max_len: int = 40) -> str:
+    """ASCII, lower-case, dash-separated; safe as a file or folder name on every OS."""
+    norm = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", norm.lower()).strip("-")
+    return slug[:max_len].strip("-") or "untitled"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def open(cls, root: Path | str | None = None) -> Workspace:
+        path = Path(root).expanduser() if root else default_workspace_root()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            (path / "library" / "locations").mkdir(parents=True, exist_ok=True)
+            (path / "projects").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise GenStudioError(f"{path}: cannot create the workspace folder ({exc})") from exc
+        if not os.access(path, os.W_OK):
+            raise GenStudioError(f"{path}: the workspace folder is not writable")
+        return cls(path.resolve())
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def library_dir(self) -> Path:
+        return self.root / "library" / "locations"
+
+    def project_dir(self, folder: str) -> Path:
+        return self.root / "projects" / folder
+
+    def create_project_dir(self, folder: str) -> Path:
+        base = self.project_dir(folder)
+        for sub in PROJECT_SUBDIRS:
+            (base / sub).mkdir(parents=True, exist_ok=True)
+        return base

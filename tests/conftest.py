@@ -1,0 +1,48 @@
+"""Shared fixtures: an isolated workspace per test, an in-memory keyring, offscreen Qt."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Offscreen Qt for every test process, before anything can import Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# The corpus sits beside the project checkout (../shared), in CI as on a developer machine.
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "screenplays"
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"screenplay corpus not found at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test may touch the real user data dir."""
+    home = tmp_path_factory.mktemp("gshome")
+    monkeypatch.setenv("GENSTUDIO_HOME", str(home / "workspace"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    yield
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):  # noqa: ANN201
+    from genstudio.workspace import Workspace
+
+    return Workspace.open(tmp_path / "ws")
+
+
+@pytest.fixture
+def store(workspace):  # noqa: ANN001, ANN201
+    from genstudio.store import Store
+
+    s = Store(workspace.db_path)
+    yield s
+    s.close()
