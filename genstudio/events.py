@@ -43,6 +43,16 @@ class TakeAdded(Event):
 
 
 @dataclass(frozen=True)
+class JobChanged(Event):
+    job_id: str
+    kind: str
+    provider: str
+    state: str
+    detail: str = ""
+    progress: float = 0.0
+
+
+@dataclass(frozen=True)
 class ProjectChanged(Event):
     status: str
 

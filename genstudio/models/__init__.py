@@ -39,10 +39,10 @@ from genstudio.models.scene import (
 from genstudio.models.take import AudioCue, Provenance, Take, utcnow
 
 __all__ = [
-    "TERMINAL_JOB_STATES",
     "MAX_PROMPT_CHARS",
     "PIPELINE_ORDER",
     "PLAN_STEPS",
+    "TERMINAL_JOB_STATES",
     "Approval",
     "Aspect",
     "AudioCue",

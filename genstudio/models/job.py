@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import IntEnum, StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,9 +42,11 @@ class Job(BaseModel):
     project_id: str
     scene_id: str | None = None
     take_id: str | None = None
+    key: str = ""  # what the job produces, e.g. "<take id>:video"; finds a job again on resume
     kind: str  # image | video | speech | music | plan
     provider: str
     model: str = ""
+    endpoint: str = ""  # base URL frozen at submit: a resume never polls a task on another host
     lane: str = ""
     priority: Priority = Priority.P2
     state: JobState = JobState.QUEUED
@@ -55,8 +58,16 @@ class Job(BaseModel):
     active_seconds: float = 0.0
     estimate_seconds: float = 0.0
     cost: float = 0.0
+    request: dict[str, Any] = Field(default_factory=dict)  # provider request, replayable
+    output_urls: list[str] = Field(default_factory=list)
+    output_path: str = ""  # where the validated result was stored (absolute)
+    url_refreshes: int = 0
+    progress: float = Field(default=0.0, ge=0, le=1)
+    remote_status: str = ""
     last_error_class: str = ""
     last_error: str = ""
+    schedule_after: datetime | None = None
+    running_since: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     submitted_at: datetime | None = None

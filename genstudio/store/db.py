@@ -66,7 +66,9 @@ class Database:
             raise
         except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
             self._abandon()
-            raise GenStudioError(f"{self.path}: not a GenStudio database or damaged ({exc})") from exc
+            raise GenStudioError(
+                f"{self.path}: not a GenStudio database or damaged ({exc})"
+            ) from exc
         except BaseException:
             self._abandon()
             raise
@@ -98,6 +100,17 @@ class Database:
     def transaction(self) -> Iterator[pw.SqliteDatabase]:
         with self._lock, self.db.atomic():
             yield self.db
+
+    @contextmanager
+    def durable_transaction(self) -> Iterator[pw.SqliteDatabase]:
+        """A transaction committed with synchronous=FULL: job-ledger writes survive power loss."""
+        with self._lock:
+            self.db.execute_sql("PRAGMA synchronous=FULL")
+            try:
+                with self.db.atomic():
+                    yield self.db
+            finally:
+                self.db.execute_sql("PRAGMA synchronous=NORMAL")
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run a blocking store call on the DB thread; the event loop never waits on SQLite."""

@@ -10,10 +10,10 @@ import peewee as pw
 
 from genstudio.errors import NotFoundError
 from genstudio.models import (
+    PIPELINE_ORDER,
     Job,
     JobState,
     LocationImage,
-    PIPELINE_ORDER,
     Project,
     ProviderConfig,
     Role,
@@ -29,6 +29,7 @@ from genstudio.store.tables import (
     LocationImageRow,
     ProjectRow,
     ProviderConfigRow,
+    ReconcileRow,
     SceneRow,
     StepRow,
     TakeRow,
@@ -115,9 +116,7 @@ class Store:
     def list_scenes(self, project_id: str) -> list[Scene]:
         with self.database.locked():
             rows = list(
-                SceneRow.select()
-                .where(SceneRow.project == project_id)
-                .order_by(SceneRow.position)
+                SceneRow.select().where(SceneRow.project == project_id).order_by(SceneRow.position)
             )
         return [Scene.model_validate_json(r.data) for r in rows]
 
@@ -171,7 +170,9 @@ class Store:
     def save_take(self, take: Take) -> Take:
         with self.database.transaction():
             TakeRow.insert(
-                id=take.id, scene=take.scene_id, created_at=take.created_at,
+                id=take.id,
+                scene=take.scene_id,
+                created_at=take.created_at,
                 data=take.model_dump_json(),
             ).on_conflict(
                 conflict_target=[TakeRow.id], update={TakeRow.data: take.model_dump_json()}
@@ -206,8 +207,11 @@ class Store:
     def save_step(self, project_id: str, state: StepState) -> StepState:
         with self.database.transaction():
             StepRow.insert(
-                project=project_id, step=state.step.value, status=state.status.value,
-                percent=state.percent, data=state.model_dump_json(),
+                project=project_id,
+                step=state.step.value,
+                status=state.status.value,
+                percent=state.percent,
+                data=state.model_dump_json(),
             ).on_conflict(
                 conflict_target=[StepRow.project, StepRow.step],
                 update={
@@ -220,7 +224,9 @@ class Store:
 
     # -- location library (workspace-wide) ------------------------------------------------
 
-    def find_location_image(self, slug: str, time_of_day: str, weather: str) -> LocationImage | None:
+    def find_location_image(
+        self, slug: str, time_of_day: str, weather: str
+    ) -> LocationImage | None:
         with self.database.locked():
             row = LocationImageRow.get_or_none(
                 (LocationImageRow.slug == slug)
@@ -233,8 +239,12 @@ class Store:
         """Insert, or return the one another run stored first (unique on slug+time+weather)."""
         with self.database.transaction():
             LocationImageRow.insert(
-                slug=image.slug, time_of_day=image.time_of_day, weather=image.weather,
-                path=image.path, prompt=image.prompt, usage_count=image.usage_count,
+                slug=image.slug,
+                time_of_day=image.time_of_day,
+                weather=image.weather,
+                path=image.path,
+                prompt=image.prompt,
+                usage_count=image.usage_count,
                 created_at=image.created_at,
             ).on_conflict_ignore().execute()
         found = self.find_location_image(image.slug, image.time_of_day, image.weather)
@@ -259,7 +269,8 @@ class Store:
 
     # -- jobs -----------------------------------------------------------------------------
 
-    def save_job(self, job: Job) -> Job:
+    def save_job(self, job: Job, *, durable: bool = False) -> Job:
+        """Upsert a job; `durable` commits with synchronous=FULL (intent and task-id writes)."""
         job.updated_at = utcnow()
         values = {
             JobRow.state: job.state.value,
@@ -268,15 +279,62 @@ class Store:
             JobRow.data: job.model_dump_json(),
             JobRow.updated_at: job.updated_at,
         }
-        with self.database.transaction():
+        transaction = self.database.durable_transaction if durable else self.database.transaction
+        with transaction():
             JobRow.insert(
-                id=job.id, project=job.project_id, scene_id=job.scene_id, kind=job.kind,
-                provider=job.provider, lane=job.lane, priority=int(job.priority),
-                state=job.state.value, client_request_id=job.client_request_id,
-                remote_task_id=job.remote_task_id, data=job.model_dump_json(),
+                id=job.id,
+                project=job.project_id,
+                scene_id=job.scene_id,
+                key=job.key,
+                kind=job.kind,
+                provider=job.provider,
+                lane=job.lane,
+                priority=int(job.priority),
+                state=job.state.value,
+                client_request_id=job.client_request_id,
+                remote_task_id=job.remote_task_id,
+                data=job.model_dump_json(),
                 updated_at=job.updated_at,
             ).on_conflict(conflict_target=[JobRow.id], update=values).execute()
         return job
+
+    def get_job(self, job_id: str) -> Job:
+        with self.database.locked():
+            row = JobRow.get_or_none(JobRow.id == job_id)
+        if row is None:
+            raise NotFoundError(f"no job with id {job_id}")
+        return Job.model_validate_json(row.data)
+
+    def find_job(self, key: str) -> Job | None:
+        """The newest job producing `key` (a take's video, a line's speech...)."""
+        with self.database.locked():
+            row = (
+                JobRow.select().where(JobRow.key == key).order_by(JobRow.updated_at.desc()).first()
+            )
+        return Job.model_validate_json(row.data) if row else None
+
+    def add_reconcile(self, job: Job, error: str) -> None:
+        with self.database.durable_transaction():
+            ReconcileRow.create(
+                job_id=job.id,
+                provider=job.provider,
+                remote_task_id=job.remote_task_id,
+                error=error,
+                created_at=utcnow(),
+            )
+
+    def list_reconcile(self) -> list[dict[str, str]]:
+        with self.database.locked():
+            rows = list(ReconcileRow.select().order_by(ReconcileRow.created_at))
+        return [
+            {
+                "job_id": r.job_id,
+                "provider": r.provider,
+                "remote_task_id": r.remote_task_id,
+                "error": r.error,
+            }
+            for r in rows
+        ]
 
     def list_jobs(
         self, project_id: str | None = None, states: Iterable[JobState] | None = None
@@ -303,14 +361,21 @@ class Store:
                 role=config.role.value, name=config.name, data=config.model_dump_json()
             ).on_conflict(
                 conflict_target=[ProviderConfigRow.role],
-                update={ProviderConfigRow.name: config.name,
-                        ProviderConfigRow.data: config.model_dump_json()},
+                update={
+                    ProviderConfigRow.name: config.name,
+                    ProviderConfigRow.data: config.model_dump_json(),
+                },
             ).execute()
         return config
 
 
 def _location(row: LocationImageRow) -> LocationImage:
     return LocationImage(
-        slug=row.slug, time_of_day=row.time_of_day, weather=row.weather, path=row.path,
-        prompt=row.prompt, usage_count=row.usage_count, created_at=row.created_at,
+        slug=row.slug,
+        time_of_day=row.time_of_day,
+        weather=row.weather,
+        path=row.path,
+        prompt=row.prompt,
+        usage_count=row.usage_count,
+        created_at=row.created_at,
     )

@@ -76,6 +76,7 @@ class JobRow(BaseTable):
     id = pw.CharField(primary_key=True)
     project = pw.ForeignKeyField(ProjectRow, backref="jobs", on_delete="CASCADE")
     scene_id = pw.CharField(null=True, index=True)
+    key = pw.CharField(default="", index=True)
     kind = pw.CharField()
     provider = pw.CharField(index=True)
     lane = pw.CharField(default="")
@@ -85,6 +86,16 @@ class JobRow(BaseTable):
     remote_task_id = pw.CharField(default="")
     data = pw.TextField()
     updated_at = pw.DateTimeField()
+
+
+class ReconcileRow(BaseTable):
+    """Remote tasks we know exist but could not record on their job (RELIABILITY.md T3)."""
+
+    job_id = pw.CharField(index=True)
+    provider = pw.CharField()
+    remote_task_id = pw.CharField()
+    error = pw.TextField(default="")
+    created_at = pw.DateTimeField()
 
 
 class ProviderConfigRow(BaseTable):
@@ -103,5 +114,6 @@ ALL_TABLES: tuple[type[BaseTable], ...] = (
     StepRow,
     LocationImageRow,
     JobRow,
+    ReconcileRow,
     ProviderConfigRow,
 )

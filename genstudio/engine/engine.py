@@ -1,0 +1,239 @@
+"""The job engine: persists every provider call and drives it through the state machine.
+
+    queued → submitting → submitted → polling → downloading → validating → done
+    side states: failed, cancelled, needs_attention(in_doubt | stuck | quarantined | reconcile)
+
+Intent is committed (synchronous=FULL) before the POST and the remote task id before the
+first poll, so after any crash a job resumes from what the database says — and a job whose
+POST may have reached the provider without us learning the task id is *in doubt*: it waits
+for the user and is never resubmitted automatically.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from genstudio.engine.clock import Clock, RealClock
+from genstudio.engine.download import Downloader
+from genstudio.engine.job_runner import JobRunner
+from genstudio.engine.lanes import Lane, LaneConfig
+from genstudio.engine.remote import RemoteRunner
+from genstudio.errors import GenStudioError
+from genstudio.events import EventBus, JobChanged
+from genstudio.models import TERMINAL_JOB_STATES, Job, JobState
+from genstudio.store import Store
+
+log = logging.getLogger("genstudio.engine")
+
+IN_FLIGHT = (
+    JobState.SUBMITTING,
+    JobState.SUBMITTED,
+    JobState.POLLING,
+    JobState.DOWNLOADING,
+    JobState.VALIDATING,
+)
+QUARANTINE_AFTER = 2  # crashes of the same job without progress in between
+
+Validator = Callable[[str, Path], None]  # (kind, file) -> raises on invalid media
+
+
+@dataclass
+class RecoveryReport:
+    resumed: list[str] = field(default_factory=list)
+    requeued: list[str] = field(default_factory=list)
+    in_doubt: list[str] = field(default_factory=list)
+    quarantined: list[str] = field(default_factory=list)
+
+
+class JobEngine:
+    """Owns the lanes, the driver tasks and the download client. `await close()` on exit."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock | None = None,
+        events: EventBus | None = None,
+        downloader: Downloader | None = None,
+        validator: Validator | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock or RealClock()
+        self.events = events or EventBus()
+        self.downloader = downloader or Downloader()
+        self.validator = validator
+        self.rng = rng or random.Random()
+        self.runners: dict[str, RemoteRunner] = {}
+        self.lanes: dict[str, Lane] = {}
+        self._tasks: dict[str, asyncio.Task[Job]] = {}
+        self._closed = False
+
+    # -- configuration ------------------------------------------------------------------------
+
+    def register(self, runner: RemoteRunner, lane: LaneConfig | None = None) -> None:
+        self.runners[runner.name] = runner
+        config = lane or LaneConfig(runner.lane or runner.name)
+        if config.name not in self.lanes:
+            self.lanes[config.name] = Lane(config, self.clock)
+
+    def lane_for(self, runner: RemoteRunner) -> Lane:
+        name = runner.lane or runner.name
+        if name not in self.lanes:
+            self.lanes[name] = Lane(LaneConfig(name), self.clock)
+        return self.lanes[name]
+
+    def lane_usage(self) -> dict[str, tuple[int, int, int]]:
+        """lane → (in flight, limit, waiting), for "video 1/2" displays."""
+        return {
+            n: (lane.in_flight, lane.config.max_concurrent, lane.waiting)
+            for n, lane in self.lanes.items()
+        }
+
+    # -- persistence & events -----------------------------------------------------------------
+
+    async def save(self, job: Job, *, durable: bool = False, detail: str = "") -> None:
+        await self.store.run(self.store.save_job, job, durable=durable)
+        self.events.emit(
+            JobChanged(
+                job.project_id,
+                job.id,
+                job.kind,
+                job.provider,
+                job.state.value,
+                detail or job.attention_reason,
+                job.progress,
+            )
+        )
+
+    # -- public API ---------------------------------------------------------------------------
+
+    async def enqueue(self, job: Job) -> Job:
+        """Persist a new queued job and start driving it."""
+        if self._closed:
+            raise GenStudioError("the job engine is shut down")
+        if job.provider not in self.runners:
+            raise GenStudioError(f"no provider named {job.provider!r} is configured")
+        job.state = JobState.QUEUED
+        await self.save(job)
+        self._start(job)
+        return job
+
+    def _start(self, job: Job) -> asyncio.Task[Job]:
+        task = self._tasks.get(job.id)
+        if task is None or task.done():
+            runner = self.runners[job.provider]
+            driver = JobRunner(self, runner, self.lane_for(runner), job)
+            task = asyncio.ensure_future(driver.drive())
+            self._tasks[job.id] = task
+        return task
+
+    async def wait(self, job_id: str) -> Job:
+        """Wait until the job is done, failed, cancelled or needs the user."""
+        task = self._tasks.get(job_id)
+        if task is not None:
+            return await asyncio.shield(task)
+        return await self.store.run(self.store.get_job, job_id)
+
+    async def run(self, job: Job) -> Job:
+        await self.enqueue(job)
+        return await self.wait(job.id)
+
+    async def cancel(self, job_id: str) -> Job:
+        """Cancel locally and at the provider (its cancel endpoint is called once)."""
+        task = self._tasks.pop(job_id, None)
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        job = await self.store.run(self.store.get_job, job_id)
+        if job.state in TERMINAL_JOB_STATES:
+            return job
+        runner = self.runners.get(job.provider)
+        if job.remote_task_id and runner is not None:
+            try:
+                await runner.cancel(job.remote_task_id)
+            except Exception as exc:  # the local cancel stands; say what the provider said
+                job.last_error = f"provider cancel failed: {exc}"
+        job.state = JobState.CANCELLED
+        job.finished_at = self.clock.now()
+        await self.save(job, durable=True)
+        return job
+
+    async def retry(self, job_id: str) -> Job:
+        """User-approved retry of a failed or in-doubt job: a new create may be billed."""
+        job = await self.store.run(self.store.get_job, job_id)
+        if job.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION, JobState.CANCELLED):
+            raise GenStudioError(f"job {job_id[:8]} is {job.state.value}; nothing to retry")
+        job.state, job.attention_reason = JobState.QUEUED, ""
+        job.remote_task_id, job.output_urls, job.attempts, job.crash_count = "", [], 0, 0
+        job.running_since, job.active_seconds, job.url_refreshes = None, 0.0, 0
+        from genstudio.models import new_id
+
+        job.client_request_id = new_id()  # a deliberate new create, not a replay
+        await self.save(job, durable=True)
+        self._start(job)
+        return job
+
+    # -- startup recovery ---------------------------------------------------------------------
+
+    async def recover(self) -> RecoveryReport:
+        """Classify every unfinished job left by a previous process, then resume the safe ones."""
+        report = RecoveryReport()
+        jobs = await self.store.run(
+            self.store.list_jobs, None, [JobState.QUEUED, *IN_FLIGHT, JobState.NEEDS_ATTENTION]
+        )
+        for job in jobs:
+            if job.provider not in self.runners:
+                continue
+            if job.state is JobState.NEEDS_ATTENTION and job.attention_reason != "stuck":
+                continue  # parked for the user
+            if job.state in IN_FLIGHT or job.attention_reason == "stuck":
+                job.crash_count += 1
+                if job.crash_count >= QUARANTINE_AFTER:
+                    job.state, job.attention_reason = JobState.NEEDS_ATTENTION, "quarantined"
+                    job.last_error = (
+                        f"the app stopped {job.crash_count} times while this job "
+                        "was running; it is set aside until you retry it"
+                    )
+                    await self.save(job, durable=True)
+                    report.quarantined.append(job.id)
+                    continue
+                if job.state is JobState.SUBMITTING and not job.remote_task_id:
+                    runner = self.runners[job.provider]
+                    if runner.idempotent_submit:
+                        job.state = JobState.QUEUED  # same idempotency key: the provider dedupes
+                        report.requeued.append(job.id)
+                    else:
+                        job.state, job.attention_reason = JobState.NEEDS_ATTENTION, "in_doubt"
+                        job.last_error = (
+                            "the app stopped while this request was being sent; "
+                            "it may have been charged: check the provider's "
+                            "dashboard, then retry or discard it"
+                        )
+                        await self.save(job, durable=True)
+                        report.in_doubt.append(job.id)
+                        continue
+                else:
+                    report.resumed.append(job.id)
+                await self.save(job, durable=True)
+            else:
+                report.requeued.append(job.id)
+            self._start(job)
+        return report
+
+    async def close(self) -> None:
+        """Stop driving jobs; their persisted states let the next start resume them."""
+        self._closed = True
+        tasks = [t for t in self._tasks.values() if not t.done()]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
+        for lane in self.lanes.values():
+            lane.close()
+        await self.downloader.aclose()
