@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from genstudio.engine.clock import RealClock  # noqa: E402
-from genstudio.engine.lanes import Lane, LaneConfig  # noqa: E402
+from genstudio.engine.clock import RealClock
+from genstudio.engine.lanes import Lane, LaneConfig
 
 N = 10_000
 LANES = [LaneConfig("video", 2, 0.0), LaneConfig("llm", 5, 0.0), LaneConfig("image", 3, 0.0)]
@@ -80,8 +80,16 @@ async def _engine(n: int) -> float:
         engine = JobEngine(store, downloader=Downloader(transport=cdn_transport(routes, [])))
         runner = ScriptedRunner(poll_interval=0.0)
         engine.register(runner, LaneConfig("video", 5, 0.0))
-        jobs = [Job(project_id=project.id, kind="video", provider=runner.name, key=f"k{i}",
-                    output_path=str(Path(tmp) / f"{i}.mp4")) for i in range(n)]
+        jobs = [
+            Job(
+                project_id=project.id,
+                kind="video",
+                provider=runner.name,
+                key=f"k{i}",
+                output_path=str(Path(tmp) / f"{i}.mp4"),
+            )
+            for i in range(n)
+        ]
         t = time.perf_counter()
         await asyncio.gather(*(engine.run(j) for j in jobs))
         elapsed = time.perf_counter() - t
@@ -95,28 +103,41 @@ async def main() -> None:
     ours, lanes = await _lanes(LANES, N)
     per_base = base / N * 1e3
     per_ours = ours / N * 1e3
-    print(f"dispatch {N} jobs / 3 lanes: semaphore baseline {per_base:.4f} ms/job, "
-          f"lanes {per_ours:.4f} ms/job, ratio {ours / base:.2f}x, "
-          f"scheduler overhead {max(0.0, per_ours - per_base):.4f} ms/dispatch (target < 1 ms)")
-    print("  max concurrency seen: " + ", ".join(
-        f"{lane.config.name} {lane.max_seen}/{lane.config.max_concurrent}" for lane in lanes))
+    print(
+        f"dispatch {N} jobs / 3 lanes: semaphore baseline {per_base:.4f} ms/job, "
+        f"lanes {per_ours:.4f} ms/job, ratio {ours / base:.2f}x, "
+        f"scheduler overhead {max(0.0, per_ours - per_base):.4f} ms/dispatch (target < 1 ms)"
+    )
+    print(
+        "  max concurrency seen: "
+        + ", ".join(
+            f"{lane.config.name} {lane.max_seen}/{lane.config.max_concurrent}" for lane in lanes
+        )
+    )
 
-    spaced = [LaneConfig("video", 2, 0.002), LaneConfig("llm", 5, 0.001),
-              LaneConfig("image", 3, 0.0015)]
+    spaced = [
+        LaneConfig("video", 2, 0.002),
+        LaneConfig("llm", 5, 0.001),
+        LaneConfig("image", 3, 0.0015),
+    ]
     n_spaced = 3000
     elapsed, lanes = await _lanes(spaced, n_spaced)
     for lane in lanes:
         gap, bad = _gap_violations(lane)
-        print(f"  spaced lane {lane.config.name}: min interval {lane.config.min_interval * 1e3:.1f} ms,"
-              f" smallest observed gap {gap * 1e3:.3f} ms, violations {bad}, "
-              f"max concurrency {lane.max_seen}/{lane.config.max_concurrent}")
+        print(
+            f"  spaced lane {lane.config.name}: min interval {lane.config.min_interval * 1e3:.1f} ms,"
+            f" smallest observed gap {gap * 1e3:.3f} ms, violations {bad}, "
+            f"max concurrency {lane.max_seen}/{lane.config.max_concurrent}"
+        )
     ideal = max((n_spaced / 3) * c.min_interval for c in spaced)
     print(f"  spaced run {elapsed:.2f} s vs ideal {ideal:.2f} s (ratio {elapsed / ideal:.2f}x)")
 
     n_engine = 1000
     engine_s = await _engine(n_engine)
-    print(f"full engine, {n_engine} persisted jobs (6 state commits each, 2 with fsync): "
-          f"{engine_s / n_engine * 1e3:.2f} ms/job")
+    print(
+        f"full engine, {n_engine} persisted jobs (6 state commits each, 2 with fsync): "
+        f"{engine_s / n_engine * 1e3:.2f} ms/job"
+    )
 
 
 if __name__ == "__main__":

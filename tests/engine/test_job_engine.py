@@ -42,15 +42,24 @@ def make_engine(store, runner: ScriptedRunner, routes=None, seen=None, events=No
     seen = [] if seen is None else seen
     routes = {"/clip.mp4": MEDIA} if routes is None else routes
     downloader = Downloader(DownloadPolicy(), transport=cdn_transport(routes, seen))
-    engine = JobEngine(store, clock=FakeClock(), downloader=downloader, validator=_validator,
-                       events=events)
+    engine = JobEngine(
+        store, clock=FakeClock(), downloader=downloader, validator=_validator, events=events
+    )
     engine.register(runner, LaneConfig(runner.lane, max_concurrent=2, min_interval=0))
     return engine
 
 
-def make_job(project: Project, tmp_path: Path, runner: ScriptedRunner, key: str = "t1:video") -> Job:
-    return Job(project_id=project.id, kind="video", provider=runner.name, key=key,
-               request={"prompt": "x"}, output_path=str(tmp_path / f"{key.replace(':', '-')}.mp4"))
+def make_job(
+    project: Project, tmp_path: Path, runner: ScriptedRunner, key: str = "t1:video"
+) -> Job:
+    return Job(
+        project_id=project.id,
+        kind="video",
+        provider=runner.name,
+        key=key,
+        request={"prompt": "x"},
+        output_path=str(tmp_path / f"{key.replace(':', '-')}.mp4"),
+    )
 
 
 @pytest.mark.asyncio
@@ -77,8 +86,15 @@ async def test_happy_path_goes_through_every_state(store, project, tmp_path) -> 
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("exc", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("reset"),
-                                 http_failure(502), http_failure(500)])
+@pytest.mark.parametrize(
+    "exc",
+    [
+        httpx.ReadTimeout("slow"),
+        httpx.RemoteProtocolError("reset"),
+        http_failure(502),
+        http_failure(500),
+    ],
+)
 async def test_submit_in_doubt_is_never_resent(store, project, tmp_path, exc) -> None:
     runner = ScriptedRunner()
     runner.submit_script.append(exc)
@@ -104,7 +120,9 @@ async def test_connect_error_is_retried_because_nothing_was_sent(store, project,
 
 
 @pytest.mark.asyncio
-async def test_429_on_submit_waits_retry_after_and_pauses_the_lane(store, project, tmp_path) -> None:
+async def test_429_on_submit_waits_retry_after_and_pauses_the_lane(
+    store, project, tmp_path
+) -> None:
     runner = ScriptedRunner()
     runner.submit_script.append(http_failure(429, retry_after=20))
     engine = make_engine(store, runner)
@@ -117,7 +135,9 @@ async def test_429_on_submit_waits_retry_after_and_pauses_the_lane(store, projec
 
 
 @pytest.mark.asyncio
-async def test_task_id_that_cannot_be_saved_goes_to_reconcile(store, project, tmp_path, monkeypatch) -> None:
+async def test_task_id_that_cannot_be_saved_goes_to_reconcile(
+    store, project, tmp_path, monkeypatch
+) -> None:
     """T3: the provider accepted, the task-id commit failed: no polling, one create, logged."""
     runner = ScriptedRunner()
     engine = make_engine(store, runner)
@@ -139,7 +159,9 @@ async def test_task_id_that_cannot_be_saved_goes_to_reconcile(store, project, tm
 
 
 @pytest.mark.asyncio
-async def test_stuck_task_is_flagged_polled_slower_and_never_resubmitted(store, project, tmp_path) -> None:
+async def test_stuck_task_is_flagged_polled_slower_and_never_resubmitted(
+    store, project, tmp_path
+) -> None:
     """T5: queued time does not count; 2× the estimate of running time flags it; polling goes
     on at most once a minute; at 6× it stops polling. Never a resubmit."""
     runner = ScriptedRunner(estimate=60, poll_interval=5)
@@ -278,7 +300,9 @@ async def test_resume_on_another_host_fails_instead_of_polling(store, project, t
         result = await engine.wait(job.id)
     finally:
         await engine.close()
-    assert result.state is JobState.FAILED and result.last_error_class == "execution_identity_changed"
+    assert (
+        result.state is JobState.FAILED and result.last_error_class == "execution_identity_changed"
+    )
     assert runner.polls == 0
 
 
@@ -286,8 +310,12 @@ async def test_resume_on_another_host_fails_instead_of_polling(store, project, t
 async def test_recovery_classifies_every_unfinished_state(store, project, tmp_path) -> None:
     runner = ScriptedRunner()
     jobs = {}
-    for state, task in [(JobState.QUEUED, ""), (JobState.SUBMITTING, ""),
-                        (JobState.POLLING, "task-p"), (JobState.DOWNLOADING, "task-d")]:
+    for state, task in [
+        (JobState.QUEUED, ""),
+        (JobState.SUBMITTING, ""),
+        (JobState.POLLING, "task-p"),
+        (JobState.DOWNLOADING, "task-d"),
+    ]:
         job = make_job(project, tmp_path, runner, key=f"{state.value}:video")
         job.state, job.remote_task_id = state, task
         job.endpoint, job.model = runner.base_url, runner.model
@@ -309,7 +337,9 @@ async def test_recovery_classifies_every_unfinished_state(store, project, tmp_pa
 
 
 @pytest.mark.asyncio
-async def test_idempotent_provider_resubmits_in_doubt_with_the_same_key(store, project, tmp_path) -> None:
+async def test_idempotent_provider_resubmits_in_doubt_with_the_same_key(
+    store, project, tmp_path
+) -> None:
     runner = ScriptedRunner(idempotent_submit=True)
     job = make_job(project, tmp_path, runner)
     job.state = JobState.SUBMITTING
@@ -329,7 +359,11 @@ async def test_a_job_that_keeps_crashing_is_quarantined(store, project, tmp_path
     runner = ScriptedRunner()
     job = make_job(project, tmp_path, runner)
     job.state, job.remote_task_id, job.endpoint, job.model = (
-        JobState.POLLING, "t", runner.base_url, runner.model)
+        JobState.POLLING,
+        "t",
+        runner.base_url,
+        runner.model,
+    )
     job.crash_count = 1  # it already took the app down once
     store.save_job(job)
     engine = make_engine(store, runner)

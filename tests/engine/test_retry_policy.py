@@ -67,15 +67,22 @@ def test_submit_retries_only_pre_send_transport_errors(exc: Exception) -> None:
 
 
 @pytest.mark.parametrize(
-    "exc", [httpx.ReadTimeout("x"), httpx.RemoteProtocolError("x"), httpx.ReadError("x"),
-            httpx.WriteError("x")]
+    "exc",
+    [
+        httpx.ReadTimeout("x"),
+        httpx.RemoteProtocolError("x"),
+        httpx.ReadError("x"),
+        httpx.WriteError("x"),
+    ],
 )
 def test_submit_after_the_body_left_is_in_doubt(exc: Exception) -> None:
     assert decide(SUBMIT, Failure(exception=exc), 1, rng=RNG).verdict is Verdict.IN_DOUBT
 
 
 def test_submit_with_honoured_idempotency_key_may_retry_a_read_timeout() -> None:
-    d = decide(SUBMIT, Failure(exception=httpx.ReadTimeout("x")), 1, rng=RNG, idempotent_submit=True)
+    d = decide(
+        SUBMIT, Failure(exception=httpx.ReadTimeout("x")), 1, rng=RNG, idempotent_submit=True
+    )
     assert d.verdict is Verdict.RETRY
 
 
