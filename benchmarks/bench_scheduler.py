@@ -19,6 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import itertools
+
 from genstudio.engine.clock import RealClock
 from genstudio.engine.lanes import Lane, LaneConfig
 
@@ -61,7 +63,7 @@ async def _lanes(configs: list[LaneConfig], n: int) -> tuple[float, list[Lane]]:
 
 def _gap_violations(lane: Lane) -> tuple[float, int]:
     starts = lane.starts
-    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
     bad = sum(1 for g in gaps if g < lane.config.min_interval - 1e-6)
     return (min(gaps) if gaps else 0.0), bad
 
@@ -125,7 +127,8 @@ async def main() -> None:
     for lane in lanes:
         gap, bad = _gap_violations(lane)
         print(
-            f"  spaced lane {lane.config.name}: min interval {lane.config.min_interval * 1e3:.1f} ms,"
+            f"  spaced lane {lane.config.name}: "
+            f"min interval {lane.config.min_interval * 1e3:.1f} ms,"
             f" smallest observed gap {gap * 1e3:.3f} ms, violations {bad}, "
             f"max concurrency {lane.max_seen}/{lane.config.max_concurrent}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -27,7 +28,7 @@ async def test_never_more_than_max_concurrent_and_starts_spaced() -> None:
     await asyncio.gather(*(_work(lane, i % 4, starts, 0.1, f"j{i}") for i in range(30)))
     assert lane.max_seen == 3
     times = sorted(t for _, t in starts)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= 0.02 - 0.010
     lane.close()
 
