@@ -23,7 +23,9 @@ def corpus_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     """No test may touch the real user data dir."""
     home = tmp_path_factory.mktemp("gshome")
     monkeypatch.setenv("GENSTUDIO_HOME", str(home / "workspace"))
@@ -33,14 +35,14 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture
-def workspace(tmp_path: Path):  # noqa: ANN201
+def workspace(tmp_path: Path):
     from genstudio.workspace import Workspace
 
     return Workspace.open(tmp_path / "ws")
 
 
 @pytest.fixture
-def store(workspace):  # noqa: ANN001, ANN201
+def store(workspace):
     from genstudio.store import Store
 
     s = Store(workspace.db_path)

@@ -76,8 +76,13 @@ def test_unwritable_workspace_is_a_clear_error(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "slug"),
-    [("El Café de Noche", "el-cafe-de-noche"), ("../../etc", "etc"), ("", "untitled"),
-     ("CON", "con"), ("雨", "untitled")],
+    [
+        ("El Café de Noche", "el-cafe-de-noche"),
+        ("../../etc", "etc"),
+        ("", "untitled"),
+        ("CON", "con"),
+        ("雨", "untitled"),
+    ],
 )
 def test_slugify_is_safe(text: str, slug: str) -> None:
     assert slugify(text) == slug

@@ -39,8 +39,15 @@ def test_scene_round_trip_keeps_every_field(store: Store) -> None:
     scene = Scene(
         number=1,
         beats=["She opens the door.", "Rain. Ünïcödé ✓ 雨"],
-        dialogue=[DialogueLine(character="MAYA", line="¿Quién anda ahí?", emotion="scared",
-                               delivery="whispering", start=0.5)],
+        dialogue=[
+            DialogueLine(
+                character="MAYA",
+                line="¿Quién anda ahí?",
+                emotion="scared",
+                delivery="whispering",
+                start=0.5,
+            )
+        ],
         approval=Approval.CHANGES_REQUESTED,
         approval_note="darker, please",
         locked=True,
@@ -77,8 +84,12 @@ def test_steps_default_to_pending_and_persist(store: Store) -> None:
     project = _project(store)
     steps = store.get_steps(project.id)
     assert [s.status for s in steps.values()] == [StepStatus.PENDING] * len(steps)
-    store.save_step(project.id, StepState(step=StepName.PLAN_PRODUCTION,
-                                          status=StepStatus.COMPLETED, percent=100, detail="ok"))
+    store.save_step(
+        project.id,
+        StepState(
+            step=StepName.PLAN_PRODUCTION, status=StepStatus.COMPLETED, percent=100, detail="ok"
+        ),
+    )
     assert store.get_steps(project.id)[StepName.PLAN_PRODUCTION].status is StepStatus.COMPLETED
 
 
@@ -104,8 +115,9 @@ def test_find_project_by_title_id_prefix_and_ambiguity(store: Store) -> None:
 
 def test_jobs_filter_by_state(store: Store) -> None:
     project = _project(store)
-    done = store.save_job(Job(project_id=project.id, kind="video", provider="builtin",
-                              state=JobState.DONE))
+    done = store.save_job(
+        Job(project_id=project.id, kind="video", provider="builtin", state=JobState.DONE)
+    )
     store.save_job(Job(project_id=project.id, kind="image", provider="builtin"))
     assert [j.id for j in store.list_jobs(project.id, [JobState.DONE])] == [done.id]
 
@@ -175,5 +187,5 @@ def test_newer_database_is_refused(workspace) -> None:
 def test_garbage_file_is_a_clear_error(tmp_path) -> None:
     bad = tmp_path / "genstudio.db"
     bad.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(GenStudioError, match="genstudio.db"):
+    with pytest.raises(GenStudioError, match=r"genstudio\.db"):
         Store(bad)
