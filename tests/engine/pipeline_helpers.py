@@ -45,7 +45,8 @@ class Counting:
     inner: ProviderSet
     calls: dict[str, int] = field(default_factory=dict)
     fail_video_for: Callable[[VideoRequest], bool] | None = None
-    after_video: Callable[[int], None] | None = None
+    after_video: Callable[[int], None] | None = None  # called with the number of clips finished
+    videos_finished: int = 0
 
     def count(self, role: str) -> None:
         self.calls[role] = self.calls.get(role, 0) + 1
@@ -81,8 +82,9 @@ class Counting:
                 if outer.fail_video_for and outer.fail_video_for(request):
                     raise RuntimeError("provider exploded")
                 result = await inner.video.generate_video(request)
+                outer.videos_finished += 1
                 if outer.after_video:
-                    outer.after_video(outer.calls["video"])
+                    outer.after_video(outer.videos_finished)
                 return result
 
         class Image:

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from genstudio.events import EventBus, SceneChanged
 from genstudio.models import ProjectStatus, SceneStatus, StepName, StepStatus
 from genstudio.pipeline import Pipeline
 from genstudio.projects import new_project_from_fountain
@@ -36,10 +37,16 @@ async def test_plan_stops_at_the_approval_gate(store, workspace, tiny_project) -
 @pytest.mark.asyncio
 async def test_interrupted_run_resumes_without_redoing_work(store, workspace, tiny_project) -> None:
     first = counting()
+    events = EventBus()
     pipeline = Pipeline(store, workspace, tiny_project.id, providers=first.providers(),
-                        auto_approve=True)
+                        auto_approve=True, events=events)
     task = asyncio.ensure_future(pipeline.run())
-    first.after_video = _cancel(task, after=1)
+
+    def interrupt(event) -> None:  # "kill" the run as soon as one scene is finished and saved
+        if isinstance(event, SceneChanged) and event.status is SceneStatus.COMPLETED:
+            task.cancel()
+
+    events.subscribe(interrupt)
     with pytest.raises(asyncio.CancelledError):
         await task
     done_after_first = [s for s in store.list_scenes(tiny_project.id)
@@ -58,14 +65,6 @@ async def test_interrupted_run_resumes_without_redoing_work(store, workspace, ti
     third = counting()
     again = await Pipeline(store, workspace, tiny_project.id, providers=third.providers()).run()
     assert again.status is ProjectStatus.COMPLETED and "video" not in third.calls
-
-
-def _cancel(task: asyncio.Task, after: int):
-    def hook(done: int) -> None:
-        if done == after:
-            task.cancel()
-
-    return hook
 
 
 @pytest.mark.asyncio
