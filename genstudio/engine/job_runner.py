@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -256,7 +257,7 @@ class JobRunner:
                 job.progress = max(0.0, min(1.0, result.progress))
         if result.status is RemoteStatus.SUCCEEDED:
             usable = [u for u in result.output_urls if _usable(u)]
-            if not usable:
+            if not usable and not result.local_path:
                 await self._finish(
                     JobState.FAILED,
                     error_class="provider_malformed",
@@ -296,8 +297,10 @@ class JobRunner:
         job = self.job
         target = Path(job.output_path)
         part = target.with_name(target.name + ".part")
+        if not job.output_urls:
+            await self._copy_local_result(part)
         attempt = 0
-        while True:
+        while job.output_urls:
             attempt += 1
             url = job.output_urls[0]
             try:
@@ -335,13 +338,33 @@ class JobRunner:
             await self._finish(
                 JobState.FAILED,
                 error_class="invalid_media",
-                error=f"{redact_url(job.output_urls[0])}: {exc}",
+                error=f"{redact_url(job.output_urls[0]) if job.output_urls else part.name}: {exc}",
             )
         crash_point("after_validate_before_rename")
         os.replace(part, target)
         crash_point("after_rename_before_db")
         job.cost = self.runner.cost(job.request)
         await self._finish(JobState.DONE)
+
+    async def _copy_local_result(self, part: Path) -> None:
+        """The runner holds the result on this machine (`PollResult.local_path`): ask it again
+        where (cheap, and right after a restart too) and copy the file to the .part path."""
+        job = self.job
+        try:
+            result = await self.runner.poll(job.remote_task_id)
+        except CallFailed as exc:
+            await self._finish(JobState.FAILED, error_class="local_result_missing", error=str(exc))
+        if result.status is not RemoteStatus.SUCCEEDED or not result.local_path:
+            await self._finish(
+                JobState.FAILED,
+                error_class=result.error_code or "local_result_missing",
+                error=result.error or f"{job.provider} no longer has the finished result",
+            )
+        try:
+            await run_blocking(_copy_local, Path(result.local_path), part)
+        except OSError as exc:
+            part.unlink(missing_ok=True)
+            await self._finish(JobState.FAILED, error_class="local_result_missing", error=f"{exc}")
 
     async def _refresh_urls(self, why: str) -> None:
         """Expired signed URL: fetch the task again for fresh ones (Runway: 24-48 h)."""
@@ -371,6 +394,11 @@ class JobRunner:
             )
         job.output_urls = usable
         await self._save(durable=True, detail="fresh output URL")
+
+
+def _copy_local(source: Path, part: Path) -> None:
+    part.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, part)
 
 
 def _usable(url: object) -> bool:

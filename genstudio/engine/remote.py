@@ -31,6 +31,9 @@ class PollResult:
     error: str = ""
     error_code: str = ""
     raw: dict[str, Any] = field(default_factory=dict)
+    # A synchronous provider (TTS) already wrote the result on this machine: the engine copies
+    # this file instead of downloading (its downloader only fetches public http(s) URLs).
+    local_path: str = ""
 
 
 class CallFailed(ProviderError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from genstudio.errors import GenStudioError
+from genstudio.events import EventBus
 from genstudio.models import StepName, StepStatus
 from genstudio.pipeline import finish
 from genstudio.pipeline.runner import Pipeline, RunOutcome
@@ -10,8 +11,10 @@ from genstudio.store import Store
 from genstudio.workspace import Workspace
 
 
-async def assemble_project(store: Store, workspace: Workspace, project_id: str) -> RunOutcome:
-    pipeline = Pipeline(store, workspace, project_id)
+async def assemble_project(
+    store: Store, workspace: Workspace, project_id: str, *, events: EventBus | None = None
+) -> RunOutcome:
+    pipeline = Pipeline(store, workspace, project_id, events=events)
     ctx = await pipeline.context()
     cuts = await finish.usable_cuts(ctx)
     if not cuts:

@@ -58,19 +58,19 @@ class Counting:
         class Planner:
             name = "counting-planner"
 
-            async def plan_production(self, ctx):  # noqa: ANN001, ANN202
+            async def plan_production(self, ctx):
                 outer.count("plan")
                 return await inner.planner.plan_production(ctx)
 
-            async def create_visual_bible(self, ctx):  # noqa: ANN001, ANN202
+            async def create_visual_bible(self, ctx):
                 outer.count("bible")
                 return await inner.planner.create_visual_bible(ctx)
 
-            async def write_screenplay(self, ctx):  # noqa: ANN001, ANN202
+            async def write_screenplay(self, ctx):
                 outer.count("screenplay")
                 return await inner.planner.write_screenplay(ctx)
 
-            async def assign_characters(self, ctx):  # noqa: ANN001, ANN202
+            async def assign_characters(self, ctx):
                 outer.count("characters")
                 return await inner.planner.assign_characters(ctx)
 
@@ -90,7 +90,7 @@ class Counting:
         class Image:
             name = "counting-image"
 
-            async def generate_image(self, request):  # noqa: ANN001, ANN202
+            async def generate_image(self, request):
                 outer.count("image")
                 return await inner.image.generate_image(request)
 
@@ -100,14 +100,19 @@ class Counting:
             def voices(self, language: str) -> list[str]:
                 return inner.speech.voices(language)
 
-            async def synthesize(self, request):  # noqa: ANN001, ANN202
+            async def synthesize(self, request):
                 outer.count("speech")
                 return await inner.speech.synthesize(request)
 
-        return ProviderSet(planner=Planner(), image=Image(), video=Video(), speech=Speech(),
-                           music=inner.music, configs=inner.configs)
+        return ProviderSet(
+            planner=Planner(),
+            image=Image(),
+            video=Video(),
+            speech=Speech(),
+            music=inner.music,
+            configs=inner.configs,
+        )
 
 
 def counting() -> Counting:
     return Counting(build_providers())
-

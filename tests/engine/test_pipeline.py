@@ -38,8 +38,14 @@ async def test_plan_stops_at_the_approval_gate(store, workspace, tiny_project) -
 async def test_interrupted_run_resumes_without_redoing_work(store, workspace, tiny_project) -> None:
     first = counting()
     events = EventBus()
-    pipeline = Pipeline(store, workspace, tiny_project.id, providers=first.providers(),
-                        auto_approve=True, events=events)
+    pipeline = Pipeline(
+        store,
+        workspace,
+        tiny_project.id,
+        providers=first.providers(),
+        auto_approve=True,
+        events=events,
+    )
     task = asyncio.ensure_future(pipeline.run())
 
     def interrupt(event) -> None:  # "kill" the run as soon as one scene is finished and saved
@@ -49,12 +55,14 @@ async def test_interrupted_run_resumes_without_redoing_work(store, workspace, ti
     events.subscribe(interrupt)
     with pytest.raises(asyncio.CancelledError):
         await task
-    done_after_first = [s for s in store.list_scenes(tiny_project.id)
-                        if s.status is SceneStatus.COMPLETED]
+    done_after_first = [
+        s for s in store.list_scenes(tiny_project.id) if s.status is SceneStatus.COMPLETED
+    ]
     assert len(done_after_first) >= 1
     second = counting()
-    outcome = await Pipeline(store, workspace, tiny_project.id, providers=second.providers(),
-                             auto_approve=True).run()
+    outcome = await Pipeline(
+        store, workspace, tiny_project.id, providers=second.providers(), auto_approve=True
+    ).run()
     assert outcome.status is ProjectStatus.COMPLETED, outcome
     assert {"plan", "bible", "screenplay", "characters"}.isdisjoint(second.calls)
     assert second.calls["video"] == 3 - len(done_after_first)
@@ -75,8 +83,9 @@ async def test_a_failed_scene_never_aborts_the_run(store, workspace, tiny_projec
         return "scene-003" in request.out_path.name
 
     wrap.fail_video_for = fail_third
-    outcome = await Pipeline(store, workspace, tiny_project.id, providers=wrap.providers(),
-                             auto_approve=True).run()
+    outcome = await Pipeline(
+        store, workspace, tiny_project.id, providers=wrap.providers(), auto_approve=True
+    ).run()
     assert outcome.status is ProjectStatus.COMPLETED_WITH_WARNINGS
     assert outcome.failed_scenes == [3] and outcome.film is not None
     scenes_before = store.list_scenes(tiny_project.id)
@@ -92,7 +101,8 @@ async def test_a_failed_scene_never_aborts_the_run(store, workspace, tiny_projec
 async def test_every_scene_failing_fails_the_project(store, workspace, tiny_project) -> None:
     wrap = counting()
     wrap.fail_video_for = lambda request: True
-    outcome = await Pipeline(store, workspace, tiny_project.id, providers=wrap.providers(),
-                             auto_approve=True).run()
+    outcome = await Pipeline(
+        store, workspace, tiny_project.id, providers=wrap.providers(), auto_approve=True
+    ).run()
     assert outcome.status is ProjectStatus.FAILED and outcome.film is None
     assert outcome.failed_scenes == [1, 2, 3]
