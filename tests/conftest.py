@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# The fake provider server's fixtures (fake_providers, fake_provider_process) for every test.
+pytest_plugins = ("tests.fakes.fixtures",)
+
 # Offscreen Qt for every test process, before anything can import Qt.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -40,7 +40,10 @@ class DownloadFailed(ProviderError):
 @dataclass(frozen=True)
 class DownloadPolicy:
     allow_http: bool = False
-    allow_private_hosts: bool = False  # only the test suite's loopback fake server sets this
+    allow_private_hosts: bool = False
+    # Hosts of providers the user configured on a private address (Ollama, a LAN render box):
+    # their own outputs may be fetched over http from there; nothing else private ever is.
+    trusted_local_hosts: frozenset[str] = frozenset()
     max_bytes: int = 2 * 1024**3
     deadline_seconds: float = 600.0
     connect_timeout: float = 10.0
@@ -58,7 +61,7 @@ def redact_url(url: str) -> str:
 def _check_ip(
     ip: ipaddress.IPv4Address | ipaddress.IPv6Address, policy: DownloadPolicy, url: str
 ) -> None:
-    if policy.allow_private_hosts:
+    if policy.allow_private_hosts or (urlsplit(url).hostname or "") in policy.trusted_local_hosts:
         return
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
         ip = ip.ipv4_mapped
@@ -79,7 +82,8 @@ def check_url_form(url: object, policy: DownloadPolicy) -> str:
         raise UnsafeURL(f"the provider returned no usable output URL ({str(url)[:40]!r})")
     url = url.strip()
     parts = urlsplit(url)
-    allowed = {"https", "http"} if policy.allow_http else {"https"}
+    trusted = (parts.hostname or "") in policy.trusted_local_hosts
+    allowed = {"https", "http"} if policy.allow_http or trusted else {"https"}
     if parts.scheme.lower() not in allowed:
         raise UnsafeURL(f"refusing {parts.scheme or 'scheme-less'} URL: {redact_url(url)}")
     if not parts.hostname:

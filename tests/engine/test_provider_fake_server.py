@@ -16,7 +16,6 @@ from genstudio.providers.elevenlabs import ElevenLabsTTSRunner
 from genstudio.providers.fal import FalRunner
 from genstudio.providers.runway import RunwayVideoRunner
 from tests.fakes import FakeProviderServer
-from tests.fakes.fixtures import fake_providers  # noqa: F401
 
 SENSITIVE = ("authorization", "x-api-key", "xi-api-key")
 
