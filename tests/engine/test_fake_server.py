@@ -29,7 +29,7 @@ PLAIN = plain_client()  # header-less, as the app must download CDN URLs
 
 
 @pytest.fixture
-def fake(fake_providers: FakeProviderServer) -> FakeProviderServer:  # noqa: F811
+def fake(fake_providers: FakeProviderServer) -> FakeProviderServer:
     return fake_providers
 
 
@@ -323,7 +323,7 @@ def test_cdn_urls_expire_on_the_fake_clock_and_a_fresh_poll_re_signs(fake) -> No
 
 # -- process mode ------------------------------------------------------------------------------
 def test_process_mode_keeps_ledger_tasks_and_clock_across_kill_9(
-    fake_provider_process,  # noqa: F811
+    fake_provider_process,
 ) -> None:
     server = fake_provider_process  # python -m tests.fakes.provider_server, driven via /__admin
     server.faults.add("drop_after_accept", provider="runway", endpoint="submit")

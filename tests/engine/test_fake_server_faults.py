@@ -34,7 +34,7 @@ PLAIN = plain_client()  # header-less, as the app must download CDN URLs
 
 
 @pytest.fixture
-def fake(fake_providers: FakeProviderServer) -> FakeProviderServer:  # noqa: F811
+def fake(fake_providers: FakeProviderServer) -> FakeProviderServer:
     return fake_providers
 
 

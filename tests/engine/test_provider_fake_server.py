@@ -49,7 +49,7 @@ def _no_key_reached_the_cdn(fake: FakeProviderServer) -> None:
 
 
 @pytest.mark.asyncio
-async def test_runway_video_job_end_to_end(store, tmp_path, fake_providers) -> None:  # noqa: F811
+async def test_runway_video_job_end_to_end(store, tmp_path, fake_providers) -> None:
     fake = fake_providers
     runner = RunwayVideoRunner(api_key=fake.keys["runway"], base_url=fake.url("runway"))
     request = {
@@ -68,7 +68,7 @@ async def test_runway_video_job_end_to_end(store, tmp_path, fake_providers) -> N
 
 
 @pytest.mark.asyncio
-async def test_fal_image_job_end_to_end(store, tmp_path, fake_providers) -> None:  # noqa: F811
+async def test_fal_image_job_end_to_end(store, tmp_path, fake_providers) -> None:
     fake = fake_providers
     runner = FalRunner(api_key=fake.keys["fal"], base_url=fake.url("fal"))
     request = {"prompt": "a fox", "width": 512, "height": 384, "seed": 1}
@@ -81,7 +81,7 @@ async def test_fal_image_job_end_to_end(store, tmp_path, fake_providers) -> None
 
 
 @pytest.mark.asyncio
-async def test_elevenlabs_speech_job_end_to_end(store, tmp_path, fake_providers) -> None:  # noqa: F811
+async def test_elevenlabs_speech_job_end_to_end(store, tmp_path, fake_providers) -> None:
     fake = fake_providers
     runner = ElevenLabsTTSRunner(
         api_key=fake.keys["elevenlabs"],
