@@ -129,11 +129,26 @@ def _report(outcome: RunOutcome, out: str | None, printer: Printer) -> int:
 async def _run_pipeline(
     store: Store, ws: Workspace, project_id: str, *, auto_approve: bool, plan_only: bool = False
 ) -> RunOutcome:
+    from genstudio.session import EngineSession
+
     events = EventBus()
     printer = Printer()
     events.subscribe(printer.on_event)
-    pipeline = Pipeline(store, ws, project_id, events=events, auto_approve=auto_approve)
-    return await (pipeline.plan() if plan_only else pipeline.run())
+    session = EngineSession(store, ws, events=events)
+    try:
+        providers = session.providers()
+        report = await session.start()  # resume what a previous process left running
+        if report and (report.in_doubt or report.quarantined):
+            printer.line(
+                f"warning: {len(report.in_doubt)} jobs may have been charged without a result "
+                f"and {len(report.quarantined)} were set aside; see `genstudio status`"
+            )
+        pipeline = Pipeline(
+            store, ws, project_id, providers=providers, events=events, auto_approve=auto_approve
+        )
+        return await (pipeline.plan() if plan_only else pipeline.run())
+    finally:
+        await session.close()
 
 
 def _dispatch(args: argparse.Namespace, store: Store, ws: Workspace) -> int:

@@ -64,6 +64,9 @@ async def voice_scene(ctx: RunContext, scene: Scene, take: Take) -> None:
                 language=ctx.project.language,
                 emotion=line.emotion,
                 delivery=line.delivery,
+                job_key=f"{take.id}:speech:{index}:{key}",
+                project_id=ctx.project.id,
+                scene_id=scene.id,
             )
         )
         measured.append((index, ctx.rel(result.path), float(result.duration or 0.0)))

@@ -8,6 +8,7 @@ image that is stored in the library for every later scene and project.
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from genstudio.fsutil import atomic_path
 from genstudio.models import Approval, ImageSource, LocationImage, Project, Scene, StepState, Take
@@ -70,6 +71,9 @@ async def reference_for_scene(ctx: RunContext, scene: Scene, take: Take) -> None
                     seed=_seed(ctx.project, prompt),
                     palette=tuple(bible.palette),
                     style=bible.style,
+                    job_key=f"library:{name}:{width}x{height}",
+                    project_id=ctx.project.id,
+                    scene_id=scene.id,
                 )
             )
             stored = LocationImage(
@@ -87,6 +91,7 @@ async def reference_for_scene(ctx: RunContext, scene: Scene, take: Take) -> None
             source = ImageSource.LIBRARY
         found = await ctx.store.run(ctx.store.use_location_image, found)
         # A copy keeps the project self-contained (bundles, offline review) at ~1 MB a scene.
+        target = target.with_suffix(Path(found.path).suffix or ".png")
         with atomic_path(target) as tmp:
             shutil.copyfile(ctx.workspace.library_dir / found.path, tmp)
     else:
@@ -100,8 +105,12 @@ async def reference_for_scene(ctx: RunContext, scene: Scene, take: Take) -> None
                 seed=_seed(ctx.project, scene.id),
                 palette=tuple(bible.palette),
                 style=bible.style,
+                job_key=f"{take.id}:image",
+                project_id=ctx.project.id,
+                scene_id=scene.id,
             )
         )
+        target = result.path  # a remote provider may deliver JPEG
         take.image_provenance = result.provenance
         source = ImageSource.GENERATED
     take.reference_image = ctx.rel(target)

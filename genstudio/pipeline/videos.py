@@ -65,6 +65,9 @@ async def render_scene(ctx: RunContext, scene: Scene, take: Take, by_id: dict[st
             height=height,
             out_path=out,
             camera=scene.camera.movement,
+            job_key=f"{take.id}:video",
+            project_id=ctx.project.id,
+            scene_id=scene.id,
             fps=24,
             seed=ctx.project.seed + scene.number,
         )

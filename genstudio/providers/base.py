@@ -38,6 +38,9 @@ class ImageRequest:
     seed: int = 0
     palette: tuple[str, ...] = ()  # "#rrggbb" colours from the visual bible
     style: str = ""
+    job_key: str = ""  # e.g. "<take id>:video": a resumed run finds its paid job again
+    project_id: str = ""
+    scene_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class VideoRequest:
     camera: CameraMove = CameraMove.STATIC
     fps: int = 24
     seed: int = 0
+    job_key: str = ""  # e.g. "<take id>:video": a resumed run finds its paid job again
+    project_id: str = ""
+    scene_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,9 @@ class SpeechRequest:
     language: str = "en"
     emotion: str = ""
     delivery: str = ""
+    job_key: str = ""  # e.g. "<take id>:video": a resumed run finds its paid job again
+    project_id: str = ""
+    scene_id: str | None = None
 
 
 @dataclass(frozen=True)
