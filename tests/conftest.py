@@ -51,3 +51,17 @@ def store(workspace):
     s = Store(workspace.db_path)
     yield s
     s.close()
+
+
+@pytest.fixture
+def memory_keyring():  # noqa: ANN201
+    """A secure-looking in-memory keyring (headless boxes have none); restored afterwards."""
+    import keyring
+
+    from tests.memory_keyring import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

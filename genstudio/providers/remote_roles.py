@@ -171,15 +171,29 @@ class EngineSpeech(_EngineRole):
         self, engine: JobEngine, runner: RemoteRunner, voices: list[str] | None = None
     ) -> None:
         super().__init__(engine, runner, "speech")
-        self._voices = voices or []
+        self._voices: list[str] | None = voices
+        self._mapped: dict[str, str] = {}
 
     def voices(self, language: str) -> list[str]:
-        return list(self._voices)
+        return list(self._voices or [])
+
+    async def _provider_voice(self, wanted: str) -> str:
+        """Characters planned with another provider's voice names get this provider's voices:
+        one distinct voice per planned voice, in order of first use."""
+        if self._voices is None:
+            lister = getattr(self.runner, "list_voices", None)
+            self._voices = [v.voice_id for v in await lister()] if lister else []
+        if not self._voices or wanted in self._voices:
+            return wanted
+        if wanted not in self._mapped:
+            self._mapped[wanted] = self._voices[len(self._mapped) % len(self._voices)]
+        return self._mapped[wanted]
 
     async def synthesize(self, request: SpeechRequest) -> MediaResult:
         from genstudio.media.probe import validate_audio
 
-        body = {"text": request.text, "voice": request.voice, "language": request.language}
+        voice = await self._provider_voice(request.voice)
+        body = {"text": request.text, "voice": voice, "language": request.language}
         out = request.out_path.with_suffix(self.runner.output_suffix("speech") or ".mp3")
         job = await self._job(request.job_key, request.project_id, request.scene_id, body, out)
         path = await _place(job, out)
