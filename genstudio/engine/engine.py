@@ -38,6 +38,7 @@ IN_FLIGHT = (
     JobState.VALIDATING,
 )
 QUARANTINE_AFTER = 2  # crashes of the same job without progress in between
+PROBATION_SECONDS = 5.0  # how long healthy jobs get to show progress before suspects resume
 
 Validator = Callable[[str, Path], None]  # (kind, file) -> raises on invalid media
 
@@ -72,6 +73,9 @@ class JobEngine:
         self.runners: dict[str, RemoteRunner] = {}
         self.lanes: dict[str, Lane] = {}
         self._tasks: dict[str, asyncio.Task[Job]] = {}
+        self._progressed: dict[str, asyncio.Event] = {}
+        self._waiting_start: dict[str, asyncio.Future[None]] = {}
+        self._probation: asyncio.Future[None] | None = None
         self._closed = False
 
     # -- configuration ------------------------------------------------------------------------
@@ -125,16 +129,24 @@ class JobEngine:
         return job
 
     def _start(self, job: Job) -> asyncio.Task[Job]:
+        waiting = self._waiting_start.pop(job.id, None)
         task = self._tasks.get(job.id)
         if task is None or task.done():
             runner = self.runners[job.provider]
-            driver = JobRunner(self, runner, self.lane_for(runner), job)
+            driver = JobRunner(
+                self, runner, self.lane_for(runner), job, self._progress_event(job.id)
+            )
             task = asyncio.ensure_future(driver.drive())
             self._tasks[job.id] = task
+        if waiting is not None and not waiting.done():
+            waiting.set_result(None)
         return task
 
     async def wait(self, job_id: str) -> Job:
         """Wait until the job is done, failed, cancelled or needs the user."""
+        waiting = self._waiting_start.get(job_id)
+        if waiting is not None:
+            await asyncio.shield(waiting)  # a suspect on probation: started in its turn
         task = self._tasks.get(job_id)
         if task is not None:
             return await asyncio.shield(task)
@@ -182,18 +194,29 @@ class JobEngine:
     # -- startup recovery ---------------------------------------------------------------------
 
     async def recover(self) -> RecoveryReport:
-        """Classify every unfinished job left by a previous process, then resume the safe ones."""
+        """Classify every unfinished job left by a previous process, then resume the safe ones.
+
+        Poison pills (RELIABILITY.md T4): a crash is counted against a job only if a process
+        was driving it when it died, and the count resets as soon as the job makes progress.
+        Jobs with a crash on record ("suspects") are resumed one at a time, after the others
+        have made progress, so a job that kills the app every time is quarantined after two
+        crashes without dragging healthy jobs down with it.
+        """
         report = RecoveryReport()
         jobs = await self.store.run(
             self.store.list_jobs, None, [JobState.QUEUED, *IN_FLIGHT, JobState.NEEDS_ATTENTION]
         )
+        healthy: list[Job] = []
+        suspects: list[Job] = []
         for job in jobs:
             if job.provider not in self.runners:
                 continue
             if job.state is JobState.NEEDS_ATTENTION and job.attention_reason != "stuck":
                 continue  # parked for the user
             if job.state in IN_FLIGHT or job.attention_reason == "stuck":
-                job.crash_count += 1
+                if job.driven:
+                    job.crash_count += 1
+                job.driven = False
                 if job.crash_count >= QUARANTINE_AFTER:
                     job.state, job.attention_reason = JobState.NEEDS_ATTENTION, "quarantined"
                     job.last_error = (
@@ -223,12 +246,55 @@ class JobEngine:
                 await self.save(job, durable=True)
             else:
                 report.requeued.append(job.id)
+            (suspects if job.crash_count else healthy).append(job)
+        for job in healthy:
             self._start(job)
+        if suspects:
+            for job in suspects:
+                self._waiting_start[job.id] = asyncio.get_running_loop().create_future()
+            self._probation = asyncio.ensure_future(self._probation_run(healthy, suspects))
         return report
+
+    async def _probation_run(self, healthy: list[Job], suspects: list[Job]) -> None:
+        await self._first_progress([j.id for j in healthy], timeout=PROBATION_SECONDS)
+        for job in suspects:
+            self._start(job)
+            await self._first_progress([job.id], timeout=6 * PROBATION_SECONDS)
+
+    async def _first_progress(self, job_ids: list[str], timeout: float) -> None:
+        """Wait, at most `timeout` in all, until each job has made progress or finished."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        for job_id in job_ids:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            progressed = asyncio.ensure_future(self._progress_event(job_id).wait())
+            group: set[asyncio.Future[object]] = {progressed}
+            task = self._tasks.get(job_id)
+            if task is not None:
+                group.add(task)
+            try:
+                await asyncio.wait(group, timeout=remaining, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                progressed.cancel()
+
+    def _progress_event(self, job_id: str) -> asyncio.Event:
+        return self._progressed.setdefault(job_id, asyncio.Event())
+
+    def resume(self, job: Job) -> None:
+        """Make sure an unfinished job is being driven (unless it waits out its probation)."""
+        if job.id not in self._waiting_start:
+            self._start(job)
 
     async def close(self) -> None:
         """Stop driving jobs; their persisted states let the next start resume them."""
         self._closed = True
+        if self._probation is not None:
+            self._probation.cancel()
+            await asyncio.gather(self._probation, return_exceptions=True)
+        for waiting in self._waiting_start.values():
+            waiting.cancel()
         tasks = [t for t in self._tasks.values() if not t.done()]
         for task in tasks:
             task.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
@@ -36,7 +37,15 @@ class _Stop(Exception):
 
 
 class JobRunner:
-    def __init__(self, engine: JobEngine, runner: RemoteRunner, lane: Lane, job: Job) -> None:
+    def __init__(
+        self,
+        engine: JobEngine,
+        runner: RemoteRunner,
+        lane: Lane,
+        job: Job,
+        progressed: asyncio.Event | None = None,
+    ) -> None:
+        self.progressed = progressed or asyncio.Event()
         self.engine = engine
         self.runner = runner
         self.lane = lane
@@ -73,6 +82,9 @@ class JobRunner:
     async def drive(self) -> Job:
         try:
             await self._check_identity()
+            if self.job.state is not JobState.QUEUED and not self.job.driven:
+                self.job.driven = True  # from now on a crash of this process is on its record
+                await self._save()
             while True:
                 if self.job.state is JobState.QUEUED:
                     await self._submit()
@@ -93,6 +105,7 @@ class JobRunner:
             pass
         finally:
             self._release()
+            self.progressed.set()
         return self.job
 
     async def _check_identity(self) -> None:
@@ -126,6 +139,7 @@ class JobRunner:
         job.endpoint, job.model = self.runner.base_url, self.runner.model
         job.estimate_seconds = job.estimate_seconds or self.runner.estimate_seconds(job.request)
         job.submitted_at, job.schedule_after = self.clock.now(), None
+        job.driven = True
         await self._save(durable=True)
         crash_point("after_intent_commit")
         try:
@@ -221,6 +235,8 @@ class JobRunner:
             failures = 0
             if job.crash_count:
                 job.crash_count = 0  # progress after a restart: that crash was not this job's fault
+                await self._save()
+            self.progressed.set()
             if await self._handle_poll(result, now - last):
                 return
             last = now

@@ -54,7 +54,8 @@ class Job(BaseModel):
     client_request_id: str = Field(default_factory=new_id)
     remote_task_id: str = ""
     attempts: int = 0
-    crash_count: int = 0
+    crash_count: int = 0  # process deaths while this job was being driven, without progress since
+    driven: bool = False  # a process was driving it (so a crash of that process is on its record)
     active_seconds: float = 0.0
     estimate_seconds: float = 0.0
     cost: float = 0.0

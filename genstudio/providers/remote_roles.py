@@ -76,7 +76,7 @@ class _EngineRole:
             if existing.state is JobState.DONE and Path(existing.output_path).is_file():
                 return existing
             if existing.state in LIVE_STATES or existing.attention_reason == "stuck":
-                self.engine._start(existing)  # no-op when recover() already drives it
+                self.engine.resume(existing)  # no-op when recover() already drives it
                 return self._checked(await self.engine.wait(existing.id))
             if existing.state is JobState.NEEDS_ATTENTION:
                 raise ProviderError(

@@ -353,19 +353,19 @@ async def test_idempotent_provider_resubmits_in_doubt_with_the_same_key(
     assert result.state is JobState.DONE and runner.submits == [job.client_request_id]
 
 
+def _polling_job(project, tmp_path, runner, key: str, *, crashes: int, driven: bool) -> Job:
+    job = make_job(project, tmp_path, runner, key=key)
+    job.state, job.remote_task_id = JobState.POLLING, f"task-{key}"
+    job.endpoint, job.model = runner.base_url, runner.model
+    job.crash_count, job.driven = crashes, driven
+    return job
+
+
 @pytest.mark.asyncio
 async def test_a_job_that_keeps_crashing_is_quarantined(store, project, tmp_path) -> None:
-    """T4 bookkeeping: crash_count grows only while the job makes no progress."""
+    """T4 bookkeeping: the second crash while it was being driven, with no progress between."""
     runner = ScriptedRunner()
-    job = make_job(project, tmp_path, runner)
-    job.state, job.remote_task_id, job.endpoint, job.model = (
-        JobState.POLLING,
-        "t",
-        runner.base_url,
-        runner.model,
-    )
-    job.crash_count = 1  # it already took the app down once
-    store.save_job(job)
+    job = store.save_job(_polling_job(project, tmp_path, runner, "p", crashes=1, driven=True))
     engine = make_engine(store, runner)
     try:
         report = await engine.recover()
@@ -373,6 +373,49 @@ async def test_a_job_that_keeps_crashing_is_quarantined(store, project, tmp_path
         await engine.close()
     assert report.quarantined == [job.id]
     assert store.get_job(job.id).attention_reason == "quarantined" and runner.polls == 0
+
+
+@pytest.mark.asyncio
+async def test_a_job_nobody_was_driving_is_not_blamed(store, project, tmp_path) -> None:
+    runner = ScriptedRunner()
+    job = store.save_job(_polling_job(project, tmp_path, runner, "p", crashes=1, driven=False))
+    engine = make_engine(store, runner)
+    try:
+        report = await engine.recover()
+        done = await engine.wait(job.id)
+    finally:
+        await engine.close()
+    assert report.quarantined == [] and done.state is JobState.DONE and done.crash_count == 0
+
+
+@pytest.mark.asyncio
+async def test_suspects_resume_after_healthy_jobs_progress(store, project, tmp_path) -> None:
+    """A job with a crash on record waits until the healthy ones have polled once."""
+    runner = ScriptedRunner()
+    order: list[str] = []
+    real_poll = runner.poll
+
+    async def poll(task_id: str):
+        order.append(task_id)
+        return await real_poll(task_id)
+
+    runner.poll = poll  # type: ignore[method-assign]
+    suspect = store.save_job(
+        _polling_job(project, tmp_path, runner, "suspect", crashes=0, driven=True)
+    )
+    healthy = [
+        store.save_job(_polling_job(project, tmp_path, runner, f"h{i}", crashes=0, driven=False))
+        for i in range(3)
+    ]
+    engine = make_engine(store, runner)
+    try:
+        await engine.recover()
+        results = [await engine.wait(j.id) for j in [suspect, *healthy]]
+    finally:
+        await engine.close()
+    assert all(r.state is JobState.DONE for r in results)
+    assert order.index("task-suspect") >= 3  # after each healthy job's first poll
+    assert results[0].crash_count == 0  # progress cleared its record
 
 
 @pytest.mark.asyncio
