@@ -63,6 +63,25 @@ class Workspace:
     def project_dir(self, folder: str) -> Path:
         return self.root / "projects" / folder
 
+    def collect_partial_files(self, folders: list[Path], older_than: float) -> int:
+        """Delete leftovers of interrupted writes (`*.part`, atomic-write temporaries) that
+        predate `older_than` (a time.time() value): a crash leaves them, nothing reads them."""
+        removed = 0
+        for folder in folders:
+            if not folder.is_dir():
+                continue
+            for path in folder.rglob("*"):
+                name = path.name
+                if not (name.endswith(".part") or ".part." in name) or not path.is_file():
+                    continue
+                try:
+                    if path.stat().st_mtime < older_than:
+                        path.unlink()
+                        removed += 1
+                except OSError:
+                    continue
+        return removed
+
     def create_project_dir(self, folder: str) -> Path:
         base = self.project_dir(folder)
         for sub in PROJECT_SUBDIRS:

@@ -133,7 +133,7 @@ class JobRunner:
                 await self.clock.sleep(wait)
         await self.lane.acquire(int(job.priority))
         self.holding = True
-        crash_point("before_intent_commit")
+        crash_point("before_intent_commit", self.job.key)
         job.state = JobState.SUBMITTING
         job.attempts += 1
         job.endpoint, job.model = self.runner.base_url, self.runner.model
@@ -141,7 +141,7 @@ class JobRunner:
         job.submitted_at, job.schedule_after = self.clock.now(), None
         job.driven = True
         await self._save(durable=True)
-        crash_point("after_intent_commit")
+        crash_point("after_intent_commit", self.job.key)
         try:
             task_id = await self.runner.submit(job.request, job.client_request_id)
         except CallFailed as exc:
@@ -150,14 +150,14 @@ class JobRunner:
         except httpx.TransportError as exc:
             await self._submit_failed(Failure(exception=exc), f"{type(exc).__name__}: {exc}")
             return
-        crash_point("after_response_before_taskid_commit")
+        crash_point("after_response_before_taskid_commit", self.job.key)
         job.remote_task_id = task_id
         job.state = JobState.SUBMITTED
         try:
             await self._save(durable=True)
         except (pw.DatabaseError, sqlite3.Error, OSError) as exc:
             await self._lost_task_id(exc)
-        crash_point("after_taskid_commit")
+        crash_point("after_taskid_commit", self.job.key)
 
     async def _lost_task_id(self, exc: BaseException) -> None:
         """The provider accepted the task but we could not record it (ArcReel ADR 0007)."""
@@ -230,7 +230,7 @@ class JobRunner:
                 decision = decide(CallClass.POLL, failure, failures, rng=self.engine.rng)
                 await self._poll_failed(decision, str(exc))
                 continue
-            crash_point("mid_poll")
+            crash_point("mid_poll", self.job.key)
             now = self.clock.monotonic()
             failures = 0
             if job.crash_count:
@@ -343,7 +343,7 @@ class JobRunner:
                         error=str(exc),
                     )
                 await self.clock.sleep(decision.delay)
-        crash_point("after_download_before_validate")
+        crash_point("after_download_before_validate", self.job.key)
         job.state = JobState.VALIDATING
         await self._save()
         try:
@@ -356,9 +356,9 @@ class JobRunner:
                 error_class="invalid_media",
                 error=f"{redact_url(job.output_urls[0]) if job.output_urls else part.name}: {exc}",
             )
-        crash_point("after_validate_before_rename")
+        crash_point("after_validate_before_rename", self.job.key)
         os.replace(part, target)
-        crash_point("after_rename_before_db")
+        crash_point("after_rename_before_db", self.job.key)
         job.cost = self.runner.cost(job.request)
         await self._finish(JobState.DONE)
 

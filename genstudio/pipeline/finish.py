@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from genstudio.concurrency import run_blocking
+from genstudio.engine.crashpoints import crash_point
 from genstudio.models import ProjectStatus, Scene, SceneStatus, StepState, Take
 from genstudio.pipeline.context import RunContext
 from genstudio.timeline import DialoguePlacement, MusicBed, Timeline, TimelineClip, Transition
@@ -36,6 +37,17 @@ async def usable_cuts(ctx: RunContext) -> list[Cut]:
     return cuts
 
 
+def clip_span(scene: Scene, take: Take) -> tuple[float, float]:
+    """(source_in, duration) of the part of a take's clip the film uses: the editor's in/out
+    points when a re-imported timeline set them, else from its start for the scene's length."""
+    available = take.clip_duration or scene.duration
+    end = take.trim_out if take.trim_out is not None else min(scene.duration, available)
+    end = min(end, available)  # never past the clip's last frame
+    if end <= take.trim_in:  # in/out points that do not fit this clip: use it untrimmed
+        return 0.0, min(scene.duration, available)
+    return take.trim_in, end - take.trim_in
+
+
 def build_timeline(ctx: RunContext, cuts: list[Cut], music: str | None) -> Timeline:
     width, height = ctx.project.size
     clips: list[TimelineClip] = []
@@ -45,14 +57,14 @@ def build_timeline(ctx: RunContext, cuts: list[Cut], music: str | None) -> Timel
         # is seamless there, while a crossfade would blur the action across the seam.
         continues = previous is not None and cut.scene.continues_from == previous.id
         kind = "cut" if previous is None or continues else "crossfade"
-        duration = min(cut.scene.duration, cut.take.clip_duration or cut.scene.duration)
+        source_in, duration = clip_span(cut.scene, cut.take)
         clips.append(
             TimelineClip(
                 scene_id=cut.scene.id,
                 scene_number=cut.scene.number,
                 take_id=cut.take.id,
                 path=ctx.abs(cut.take.clip),
-                source_in=0.0,
+                source_in=source_in,
                 duration=duration,
                 transition_in=Transition(
                     kind=kind, duration=CROSSFADE if kind == "crossfade" else 0.0
@@ -64,10 +76,14 @@ def build_timeline(ctx: RunContext, cuts: list[Cut], music: str | None) -> Timel
     dialogue: list[DialoguePlacement] = []
     cursor = 0.0
     for index, cut in enumerate(cuts):
-        offset = draft.clip_start(index)
+        # cue times are clip seconds: a head trim moves the lines with the picture
+        offset = draft.clip_start(index) - clips[index].source_in
         for cue in sorted(cut.take.audio, key=lambda c: c.start):
             line = cut.scene.dialogue[cue.line_index]
-            start = max(offset + cue.start, cursor)  # never talk over the previous line
+            # never talk over the previous line, nor before the (trimmed) scene starts
+            start = max(offset + cue.start, draft.clip_start(index), cursor)
+            if start >= draft.total_duration:
+                break  # an editor's trim cut the end of the film before this line
             dialogue.append(
                 DialoguePlacement(
                     scene_id=cut.scene.id,
@@ -108,6 +124,8 @@ async def assemble_movie(ctx: RunContext, state: StepState, timeline: Timeline) 
     def progress(fraction: float) -> None:
         # called on the FFmpeg reader thread; hop to the loop to persist and emit
         pct = round(100 * fraction)
+        if fraction >= 0.5:
+            crash_point("mid_ffmpeg_assembly")
         if pct - loop_state["last"] >= 2:
             loop_state["last"] = pct
             asyncio.run_coroutine_threadsafe(

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from genstudio.concurrency import run_blocking
 from genstudio.errors import GenStudioError
 from genstudio.events import EventBus, ProjectChanged
 from genstudio.models import (
@@ -134,6 +136,12 @@ class Pipeline:
 
     async def run(self, *, stop_at_gate: bool = False) -> RunOutcome:
         ctx = await self.context()
+        started = time.time()
+        await run_blocking(
+            self.workspace.collect_partial_files,
+            [ctx.project_dir, self.workspace.library_dir],
+            started - 1.0,
+        )
         steps = await self.store.run(self.store.get_steps, ctx.project.id)
         await self.set_status(ctx, ProjectStatus.RUNNING)
         try:

@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from genstudio.concurrency import run_blocking
+from genstudio.engine.crashpoints import crash_point
 from genstudio.engine.remote import CallFailed
 from genstudio.engine.retry import Failure, parse_retry_after
 from genstudio.secrets import redact, register_secret
@@ -160,6 +161,12 @@ class ApiResponse:
         return json.loads(self.content)
 
 
+async def _after_post_sent(response: httpx.Response) -> None:
+    """Crash-test boundary: the provider answered a create, we have not read the task id."""
+    if response.request.method == "POST":
+        crash_point("after_post_sent_before_response")
+
+
 class ApiClient:
     """One provider's authenticated client. `repr()` never shows headers or the key."""
 
@@ -185,6 +192,7 @@ class ApiClient:
             transport=transport or httpx.AsyncHTTPTransport(retries=0),
             timeout=timeout or httpx.Timeout(60.0, connect=10.0),
             follow_redirects=False,
+            event_hooks={"response": [_after_post_sent]},
         )
 
     def __repr__(self) -> str:

@@ -8,6 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import peewee as pw
 
+from genstudio.engine.crashpoints import crash_point
 from genstudio.errors import NotFoundError
 from genstudio.models import (
     PIPELINE_ORDER,
@@ -130,6 +131,7 @@ class Store:
     def save_scene(self, project_id: str, scene: Scene) -> Scene:
         with self.database.transaction():
             self._upsert_scene(project_id, scene)
+            crash_point("mid_edit_commit")  # crash tests: inside the transaction, before commit
         return scene
 
     def save_scenes(self, project_id: str, scenes: Iterable[Scene]) -> None:
