@@ -120,11 +120,19 @@ class Timeline(BaseModel):
                     f"than half of scene {before.scene_number} ({before.duration:g} s) or of "
                     f"scene {after.scene_number} ({after.duration:g} s); at most {limit:g} s fits"
                 )
+        for clip in self.clips:
+            if clip.duration < 1 / self.fps:
+                raise ValueError(
+                    f"scene {clip.scene_number} lasts {clip.duration:g} s, less than one frame "
+                    f"at {self.fps:g} fps"
+                )
         end = self.total_duration
+        numbers = {c.scene_id: c.scene_number for c in self.clips}
         for line in self.dialogue:
             if line.start >= end:
+                scene = numbers.get(line.scene_id, line.scene_id)
                 raise ValueError(
-                    f"dialogue line {line.line_index} of scene {line.scene_id} starts at "
+                    f"dialogue line {line.line_index + 1} of scene {scene} starts at "
                     f"{line.start:.2f} s, after the film ends ({end:.2f} s)"
                 )
         return self

@@ -71,7 +71,8 @@ class MediaInfo:
     audio_stream: int | None = None
     decoded_frames: int | None = None  # video frames that actually decoded
     decoded_audio_seconds: float | None = None
-    decode_errors: int | None = None  # packets the decoders rejected
+    decode_errors: int | None = None  # picture packets the video decoder rejected
+    audio_decode_errors: int | None = None
 
     @property
     def expected_frames(self) -> float | None:
@@ -251,10 +252,10 @@ def _text_instead_of_media(path: Path) -> str | None:
     """A download that saved an error page or an API answer: describe it, else None."""
     with open(path, "rb") as fh:
         head = fh.read(512)
-    try:
-        text = head.decode("utf-8").lstrip("\ufeff \t\r\n")
-    except UnicodeDecodeError:  # may also be a multi-byte char cut at 512: binary anyway
+    text = head.decode("utf-8", errors="replace")
+    if "\ufffd" in text[:-3]:  # invalid UTF-8 (bar a character cut at byte 512): binary
         return None
+    text = text.lstrip("\ufeff \t\r\n")
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text):
         return None  # every container starts with binary bytes (sizes, sync words, magic)
     kind = {"<": "HTML/XML", "{": "JSON", "[": "JSON"}.get(text[:1], "plain")
@@ -341,20 +342,27 @@ def _decode(info: MediaInfo, *, video: bool, audio: bool, timeout: float) -> tup
     if code != 0:
         tail = [ln for ln in stderr.splitlines() if ln.strip()][-1:] or [f"exit {code}"]
         raise MediaError(info.path, f"could not be decoded ({tail[0].strip()})")
-    frames, seconds, errors = None, None, 0
+    counts: dict = {}
     for match in _DECODED.finditer(stderr):
-        errors += int(match["errors"] or 0)
+        errors = int(match["errors"] or 0)
         if int(match["index"]) == info.video_stream:
-            frames = int(match["frames"])
-        elif int(match["index"]) == info.audio_stream and match["samples"] and info.sample_rate:
-            seconds = int(match["samples"]) / info.sample_rate
-    if frames is None and video:  # an FFmpeg without the verbose summary: use the stats line
-        counts = re.findall(r"frame=\s*(\d+)", stderr)
-        frames = int(counts[-1]) if counts else 0
-    decoded = dataclasses.replace(
-        info, decoded_frames=frames, decoded_audio_seconds=seconds, decode_errors=errors
-    )
-    return decoded, stderr
+            counts.update(decoded_frames=int(match["frames"]), decode_errors=errors)
+        elif int(match["index"]) == info.audio_stream:
+            counts["audio_decode_errors"] = errors
+            if match["samples"] and info.sample_rate:
+                counts["decoded_audio_seconds"] = int(match["samples"]) / info.sample_rate
+    if video and "decoded_frames" not in counts:  # no verbose summary: use the stats line
+        stats = re.findall(r"frame=\s*(\d+)", stderr)
+        counts["decoded_frames"] = int(stats[-1]) if stats else 0
+    return dataclasses.replace(info, **counts), stderr
+
+
+def _audio_cut_short(info: MediaInfo, min_fraction: float) -> bool:
+    """Audio that failed to decode *and* ends early. A bad packet alone is tolerated: some
+    encoders leave a benign one, and the sound track may legitimately be shorter."""
+    if not info.audio_decode_errors or not info.duration:
+        return False
+    return (info.decoded_audio_seconds or 0.0) < min_fraction * info.duration - 0.1
 
 
 def _decode_timeout(info: MediaInfo) -> float:
@@ -403,8 +411,10 @@ def validate_clip(
         raise MediaError(path, "is truncated: its data ends before the index says it should")
     if info.decode_errors:
         raise MediaError(
-            path, f"is damaged or truncated: {info.decode_errors} packet(s) failed to decode"
+            path, f"is damaged or truncated: {info.decode_errors} video packet(s) failed to decode"
         )
+    if _audio_cut_short(info, min_fraction):
+        raise MediaError(path, "has a damaged or truncated sound track")
     if info.container.startswith("mov,mp4") and (reason := _mp4_box_overrun(path, info.size_bytes)):
         raise MediaError(path, reason)
     if expected_duration is not None:
@@ -427,6 +437,8 @@ def validate_audio(path: Path | str, *, timeout: float | None = None) -> MediaIn
     seconds = info.decoded_audio_seconds or 0.0
     if seconds <= 0:
         raise MediaError(path, "contains no decodable audio")
+    if _audio_cut_short(info, 0.95):
+        raise MediaError(path, "is damaged or truncated: part of it does not decode")
     if "partial file" in stderr:
         raise MediaError(path, "is truncated: its data ends before the index says it should")
     if info.container.startswith("mov,mp4") and (reason := _mp4_box_overrun(path, info.size_bytes)):

@@ -31,9 +31,8 @@ def solid_clip(
     fps: float = 24,
     tone_hz: int | None = None,
 ) -> Path:
-    """A clip of one colour (`color` as ffmpeg names it, e.g. "red" or "0x2060c0") with a
-    moving noise texture (so it is not trivially compressible and has real detail), plus an
-    optional sine tone as its own sound."""
+    """A clip of one flat colour (`color` as ffmpeg names it: "red" is #FF0000, "green" is
+    #008000), so a frame tells which clip it came from; optionally a sine tone as its sound."""
     args = [
         "-f",
         "lavfi",

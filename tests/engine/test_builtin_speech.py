@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import wave
 from pathlib import Path
 
@@ -122,9 +123,11 @@ def test_delivery_changes_the_reading(tmp_path: Path) -> None:
 def test_same_request_gives_the_same_bytes_whatever_came_before(tmp_path: Path) -> None:
     first = tmp_path / "one.wav"
     speak_to_file(SpeechRequest(text=ENGLISH, out_path=first, voice="en-gb+f2", emotion="sad"))
-    # espeak keeps internal state between lines; other lines in between must not matter
+    # espeak keeps internal state between lines and seeds its noise from the clock:
+    # neither other lines in between nor the time of day may change a line
     speak_to_file(SpeechRequest(text=SPANISH, out_path=tmp_path / "x.wav", language="es"))
     speak_to_file(SpeechRequest(text="Quiet now.", out_path=tmp_path / "y.wav", delivery="whisper"))
+    time.sleep(1.05)  # into another clock second
     second = tmp_path / "two.wav"
     speak_to_file(SpeechRequest(text=ENGLISH, out_path=second, voice="en-gb+f2", emotion="sad"))
     assert first.read_bytes() == second.read_bytes()

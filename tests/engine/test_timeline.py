@@ -99,7 +99,9 @@ def test_transitions_that_make_no_sense_are_refused(kind, duration, message) -> 
         Transition(kind=kind, duration=duration)
 
 
-def test_odd_frame_size_and_empty_timeline_are_refused() -> None:
+def test_odd_frame_size_empty_timeline_and_sub_frame_clips_are_refused() -> None:
+    with pytest.raises(ValidationError, match=r"scene 2 lasts 0\.02 s, less than one frame"):
+        timeline([clip(1, 2), clip(2, 0.02)])
     with pytest.raises(ValidationError, match="even"):
         Timeline(width=321, height=192, clips=[clip(1, 2)])
     with pytest.raises(ValidationError):
@@ -107,7 +109,7 @@ def test_odd_frame_size_and_empty_timeline_are_refused() -> None:
 
 
 def test_dialogue_after_the_end_of_the_film_is_refused() -> None:
-    with pytest.raises(ValidationError, match="after the film ends"):
+    with pytest.raises(ValidationError, match=r"line 1 of scene 1 starts at 3\.20 s, after"):
         timeline([clip(1, 3)], [line(3.2, 1.0)])
     # a line that starts inside and runs past the end is kept (its cue is cut at the end)
     tl = timeline([clip(1, 3)], [line(2.5, 1.0)])

@@ -132,6 +132,7 @@ def _declare(lib: ctypes.CDLL) -> None:
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
     lib.espeak_SetParameter.argtypes = [c_int, c_int, c_int]
     lib.espeak_ListVoices.argtypes = [c_ptr]
+    lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
     lib.espeak_ListVoices.restype = ctypes.POINTER(ctypes.POINTER(_VoiceStruct))
 
 
@@ -150,11 +151,15 @@ def _seed_c_rand() -> None:
 class _Engine:
     """espeak-ng for this process, loaded afresh for every line.
 
-    espeak keeps synthesis state in C statics that no API call resets (for one, the pitch
-    flutter position in wavegen.c), so one line spoken twice in a process came out a few
-    samples apart (measured: 41091 vs 41112 samples). Unloading the library and loading it
-    again gives each line a pristine instance and byte-identical output for the same input,
-    whatever was spoken before; the reload costs about 6 ms. Hold `lock` throughout.
+    Two things made one line come out differently from call to call (measured):
+    - synthesis state in C statics that no API call resets (e.g. the pitch flutter position
+      in wavegen.c): the same line spoken twice in a process was 41091 then 41112 samples.
+      Unloading the library and loading it again gives each line a pristine instance
+      (about 6 ms);
+    - espeak_ng_Initialize seeds espeak's own random generator from time(NULL), so output
+      changed with the clock second; it is re-seeded with a constant before every line.
+    Together: byte-identical output for the same input, whatever came before and on
+    whichever thread. Hold `lock` throughout (espeak's state is process-global).
     """
 
     def __init__(self) -> None:
@@ -222,6 +227,7 @@ class _Engine:
                                (_PITCH, params.pitch), (_RANGE, params.range)):  # fmt: skip
                 lib.espeak_SetParameter(key, value, 0)
             _seed_c_rand()
+            lib.espeak_ng_SetRandSeed(1)  # Initialize seeded it from the clock
             self._chunks = []
             status = lib.espeak_Synth(data, len(data) + 1, 0, 0, 0, _CHARS_UTF8, None, None)
             chunks, self._chunks = self._chunks, []
