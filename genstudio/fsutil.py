@@ -38,6 +38,9 @@ def atomic_path(target: Path | str, suffix: str | None = None) -> Iterator[Path]
     )
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file owner-only (0600); a film or an export should be readable like
+    # any file the user saves (0644), as if it had been created with open().
+    os.chmod(tmp, 0o644)
     try:
         yield tmp
         if not tmp.exists() or tmp.stat().st_size == 0:

@@ -86,3 +86,8 @@ def test_unwritable_workspace_is_a_clear_error(tmp_path: Path) -> None:
 )
 def test_slugify_is_safe(text: str, slug: str) -> None:
     assert slugify(text) == slug
+
+
+def test_written_files_are_readable_like_normal_files(tmp_path: Path) -> None:
+    target = atomic_write_text(tmp_path / "film.srt", "1\n")
+    assert target.stat().st_mode & 0o777 == 0o644
