@@ -47,8 +47,14 @@ class Chaos:
 
     def start(self, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         cmd = [sys.executable, "-m", "genstudio.cli", "--workspace", str(self.workspace), *args]
-        return subprocess.Popen(cmd, cwd=ROOT, env={**self.env, **(extra_env or {})},
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**self.env, **(extra_env or {})},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def generate(self, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
         return self.start("generate", self.project_id, extra_env=extra_env)
@@ -71,8 +77,13 @@ def setup_chaos(tmp_path: Path, fake, scenes: int, aspect: str = "square") -> Ch
     from genstudio.pipeline.runner import approve_plan
 
     keyring_file = tmp_path / "keyring.json"
-    env = {**os.environ, "GENSTUDIO_TIME_SKIP": "1", "PYTHON_KEYRING_BACKEND": KEYRING_BACKEND,
-           "GENSTUDIO_TEST_KEYRING": str(keyring_file), "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        "GENSTUDIO_TIME_SKIP": "1",
+        "PYTHON_KEYRING_BACKEND": KEYRING_BACKEND,
+        "GENSTUDIO_TEST_KEYRING": str(keyring_file),
+        "PYTHONPATH": str(ROOT),
+    }
     env.pop("GENSTUDIO_CRASH_AT", None)
     os.environ["GENSTUDIO_TEST_KEYRING"] = str(keyring_file)
     ws = Workspace.open(tmp_path / "ws")
@@ -82,16 +93,26 @@ def setup_chaos(tmp_path: Path, fake, scenes: int, aspect: str = "square") -> Ch
     try:
         project = new_project_from_fountain(store, ws, script, aspect=Aspect(aspect))
         base = fake.base_url
-        store.save_provider_config(ProviderConfig(role=Role.IMAGE, name="fal",
-                                                  model="fal-ai/flux/dev", base_url=f"{base}/fal"))
-        store.save_provider_config(ProviderConfig(role=Role.VIDEO, name="runway",
-                                                  model="gen4_turbo", base_url=f"{base}/runway"))
-        store.save_provider_config(ProviderConfig(role=Role.AUDIO, name="elevenlabs",
-                                                  base_url=f"{base}/elevenlabs"))
+        store.save_provider_config(
+            ProviderConfig(
+                role=Role.IMAGE, name="fal", model="fal-ai/flux/dev", base_url=f"{base}/fal"
+            )
+        )
+        store.save_provider_config(
+            ProviderConfig(
+                role=Role.VIDEO, name="runway", model="gen4_turbo", base_url=f"{base}/runway"
+            )
+        )
+        store.save_provider_config(
+            ProviderConfig(role=Role.AUDIO, name="elevenlabs", base_url=f"{base}/elevenlabs")
+        )
     finally:
         store.close()
-    keys = {"runway": "key_" + "0123456789abcdef" * 8, "fal": "fake-key-id:fake-key-secret",
-            "elevenlabs": "sk_fake_elevenlabs_key_0001"}
+    keys = {
+        "runway": "key_" + "0123456789abcdef" * 8,
+        "fal": "fake-key-id:fake-key-secret",
+        "elevenlabs": "sk_fake_elevenlabs_key_0001",
+    }
     keyring_file.write_text(json.dumps({f"io.genstudio.GenStudio/{k}": v for k, v in keys.items()}))
     chaos = Chaos(tmp_path, ws.root, project.id, env)
     proc = chaos.start("plan", project.id)

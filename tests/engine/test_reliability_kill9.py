@@ -51,8 +51,12 @@ def _check_final_state(chaos, fake) -> dict:
             assert done <= creates <= done + doubt, (provider, done, doubt, creates)
         leftovers = [p for p in folder.rglob("*") if p.name.endswith(".part") or ".part." in p.name]
         assert leftovers == []
-        return {"scenes": len(scenes), "jobs": len(jobs), "in_doubt": len(in_doubt),
-                "quarantined": sum(1 for j in jobs if j.attention_reason == "quarantined")}
+        return {
+            "scenes": len(scenes),
+            "jobs": len(jobs),
+            "in_doubt": len(in_doubt),
+            "quarantined": sum(1 for j in jobs if j.attention_reason == "quarantined"),
+        }
     finally:
         store.close()
 
