@@ -116,7 +116,7 @@ def setup_chaos(tmp_path: Path, fake, scenes: int, aspect: str = "square") -> Ch
     keyring_file.write_text(json.dumps({f"io.genstudio.GenStudio/{k}": v for k, v in keys.items()}))
     chaos = Chaos(tmp_path, ws.root, project.id, env)
     proc = chaos.start("plan", project.id)
-    out, err = proc.communicate(timeout=120)
+    _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     store = Store(ws.db_path)
     try:

@@ -3,8 +3,8 @@
 Everything here writes into a path the caller chooses (normally under `tmp_path`):
 
     make_clip(path, width=320, height=192, fps=24, duration=1.0)   -> H.264 video (+ optional AAC)
-    make_audio(path, duration=1.0)                                  -> wav / mp3 / m4a by extension
-    make_image(path, width=64, height=48)                           -> png / jpg / webp by extension
+    make_audio(path, duration=1.0)                                  -> .wav/.mp3/.m4a/.aac
+    make_image(path, width=64, height=48)                           -> .png/.jpg/.webp
     truncate(path, fraction)                                        -> a copy cut to that fraction
     rotate_metadata(path, degrees)                                  -> a copy with a display matrix
 
@@ -32,10 +32,13 @@ def _run(args: list[str]) -> None:
 
 
 def fps_text(fps: float | str) -> str:
-    """29.97 -> '30000/1001' (the rate real NTSC files carry); 24 -> '24'; strings pass through."""
+    """29.97 -> '30000/1001' (the rate NTSC files really carry; 23.976 and 59.94 likewise);
+    24 -> '24'; 12.5 -> '25/2'; strings pass through."""
     if isinstance(fps, str):
         return fps
-    rate = Fraction(fps).limit_denominator(1001)
+    if fps != round(fps) and abs(fps * 1.001 - round(fps * 1.001)) < 0.01:
+        return f"{round(fps * 1.001) * 1000}/1001"
+    rate = Fraction(fps).limit_denominator(1000)
     return str(rate.numerator) if rate.denominator == 1 else f"{rate.numerator}/{rate.denominator}"
 
 

@@ -5,8 +5,6 @@ One demo run (about a minute on 2 cores) is shared by the assertions below.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -40,7 +38,7 @@ def test_demo_exits_zero_and_writes_the_film(demo) -> None:
 
 
 def test_film_duration_is_scenes_minus_crossfades(demo, demo_store) -> None:
-    ws, store = demo_store
+    _ws, store = demo_store
     project = store.list_projects()[0]
     scenes = store.list_scenes(project.id)
     assert len(scenes) >= 6

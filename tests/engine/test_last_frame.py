@@ -145,7 +145,7 @@ def test_mpeg_ts_tail_holds_the_last_frame(tmp_path, no_full_decode) -> None:
     clip = make_clip(
         tmp_path / "scene.ts", width=1280, height=768, duration=2, gop=12, bframes=2, audio=True
     )
-    assert clip.stat().st_size > 4 * 512 * 1024
+    assert clip.stat().st_size > 2 * 512 * 1024  # so the first window is a true tail
     assert_exact_last(clip)
 
 

@@ -83,7 +83,7 @@ async def test_canary_keys_appear_nowhere(
     caplog.set_level(logging.DEBUG)
     configure_remote(store, fake_providers, keys)
     fake_providers.faults.add("status", provider="runway", endpoint="poll", times=1, status=500)
-    project, outcome = await _make_film(store, workspace, tmp_path)
+    _project, outcome = await _make_film(store, workspace, tmp_path)
     assert outcome.status is ProjectStatus.COMPLETED
     store.database.db.execute_sql("PRAGMA wal_checkpoint(PASSIVE)")
     haystacks = [caplog.text]

@@ -76,7 +76,7 @@ def test_random_kill9_chaos(tmp_path, fake_provider_process) -> None:
             break  # it finished before the kill: nothing left to interrupt
         kills += 1
         assert chaos.integrity_ok(), f"database damaged after kill {kills}"
-    code, out, err = chaos.run_to_end()
+    code, _out, err = chaos.run_to_end()
     assert code == 0, err[-2000:]
     summary = _check_final_state(chaos, fake)
     assert summary["quarantined"] == 0
