@@ -79,6 +79,9 @@ def _parser() -> argparse.ArgumentParser:
     asm.add_argument("project")
     asm.add_argument("--out", metavar="FILE", help="copy the film here too")
 
+    jobs = sub.add_parser("retry-job", help="queue a failed or in-doubt job again (may be billed)")
+    jobs.add_argument("job", help="job id or id prefix (see `genstudio status PROJECT`)")
+
     status = sub.add_parser("status", help="projects, or one project's steps and scenes")
     status.add_argument("project", nargs="?")
     return parser
@@ -193,6 +196,18 @@ def _dispatch(args: argparse.Namespace, store: Store, ws: Workspace) -> int:
         return 0
     if cmd == "status":
         print_status(store, args.project, printer)
+        return 0
+    if cmd == "retry-job":
+        from genstudio.engine.engine import mark_for_retry
+
+        matches = [j for j in store.list_jobs() if j.id.startswith(args.job.strip())]
+        if len(matches) != 1:
+            raise GenStudioError(f"{args.job!r} matches {len(matches)} jobs; give more of the id")
+        job = mark_for_retry(store, matches[0].id)
+        printer.line(
+            f"Job {job.id[:8]} ({job.kind} at {job.provider}) is queued again; "
+            "`genstudio generate` runs it"
+        )
         return 0
     project = store.find_project(args.project)
     if cmd == "plan":

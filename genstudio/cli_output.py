@@ -6,7 +6,7 @@ import sys
 from typing import TextIO
 
 from genstudio.events import Event, LogLine, SceneChanged, StepChanged
-from genstudio.models import JobState, StepStatus
+from genstudio.models import Job, JobState, StepStatus
 from genstudio.store import Store
 
 
@@ -47,7 +47,7 @@ def print_status(store: Store, key: str | None, printer: Printer) -> None:
         for p in projects:
             printer.line(f"{p.id[:8]}  {p.status.value:24} {p.title}")
         jobs = store.list_jobs()
-        _print_jobs(jobs, printer)
+        _print_jobs(jobs, printer, store)
         return
     project = store.find_project(key)
     printer.line(f"{project.title} ({project.id[:8]}) — {project.status.value}")
@@ -74,16 +74,37 @@ def print_status(store: Store, key: str | None, printer: Printer) -> None:
             f"{s.camera.movement.value:9} {s.approval.value:17} {s.status.value}{cont}"
             + (f"  [{s.error[:60]}]" if s.error else "")
         )
-    _print_jobs(store.list_jobs(project.id), printer)
+    _print_jobs(store.list_jobs(project.id), printer, store)
 
 
-def _print_jobs(jobs: list, printer: Printer) -> None:  # type: ignore[type-arg]
+def _print_jobs(jobs: list[Job], printer: Printer, store: Store | None = None) -> None:
     if not jobs:
         return
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.state.value] = counts.get(job.state.value, 0) + 1
     printer.line("  jobs: " + ", ".join(f"{n} {state}" for state, n in sorted(counts.items())))
-    attention = [j for j in jobs if j.state is JobState.NEEDS_ATTENTION]
-    for job in attention:
-        printer.line(f"  needs attention: {job.kind} {job.provider} ({job.attention_reason})")
+    if store is not None:
+        configs = {c.name: c for c in store.get_provider_configs().values()}
+        live = {JobState.SUBMITTING, JobState.SUBMITTED, JobState.POLLING}
+        lanes: dict[str, int] = {}
+        for job in jobs:
+            if job.state in live:
+                lanes[job.provider] = lanes.get(job.provider, 0) + 1
+        for name, config in sorted(configs.items()):
+            if name != "builtin":
+                printer.line(
+                    f"  lane {name}: {lanes.get(name, 0)}/{config.max_concurrent} in "
+                    f"flight, min {config.min_interval:g} s between starts"
+                )
+    for job in jobs:
+        if job.state is JobState.NEEDS_ATTENTION:
+            printer.line(
+                f"  needs attention: job {job.id[:8]} {job.kind} at {job.provider} "
+                f"({job.attention_reason}): {job.last_error[:120]}"
+            )
+        elif job.state is JobState.FAILED:
+            printer.line(
+                f"  failed: job {job.id[:8]} {job.kind} at {job.provider} "
+                f"({job.last_error_class}): {job.last_error[:120]}"
+            )

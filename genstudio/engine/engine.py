@@ -43,6 +43,20 @@ PROBATION_SECONDS = 5.0  # how long healthy jobs get to show progress before sus
 Validator = Callable[[str, Path], None]  # (kind, file) -> raises on invalid media
 
 
+def mark_for_retry(store: Store, job_id: str) -> Job:
+    """Queue a failed, cancelled or parked job again, as a deliberate new create (new key)."""
+    from genstudio.models import new_id
+
+    job = store.get_job(job_id)
+    if job.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION, JobState.CANCELLED):
+        raise GenStudioError(f"job {job_id[:8]} is {job.state.value}; nothing to retry")
+    job.state, job.attention_reason, job.last_error = JobState.QUEUED, "", ""
+    job.remote_task_id, job.output_urls, job.attempts, job.crash_count = "", [], 0, 0
+    job.running_since, job.active_seconds, job.url_refreshes = None, 0.0, 0
+    job.driven, job.client_request_id = False, new_id()
+    return store.save_job(job, durable=True)
+
+
 @dataclass
 class RecoveryReport:
     resumed: list[str] = field(default_factory=list)
@@ -178,16 +192,18 @@ class JobEngine:
 
     async def retry(self, job_id: str) -> Job:
         """User-approved retry of a failed or in-doubt job: a new create may be billed."""
-        job = await self.store.run(self.store.get_job, job_id)
-        if job.state not in (JobState.FAILED, JobState.NEEDS_ATTENTION, JobState.CANCELLED):
-            raise GenStudioError(f"job {job_id[:8]} is {job.state.value}; nothing to retry")
-        job.state, job.attention_reason = JobState.QUEUED, ""
-        job.remote_task_id, job.output_urls, job.attempts, job.crash_count = "", [], 0, 0
-        job.running_since, job.active_seconds, job.url_refreshes = None, 0.0, 0
-        from genstudio.models import new_id
-
-        job.client_request_id = new_id()  # a deliberate new create, not a replay
-        await self.save(job, durable=True)
+        job = await self.store.run(mark_for_retry, self.store, job_id)
+        self.events.emit(
+            JobChanged(
+                job.project_id,
+                job.id,
+                job.kind,
+                job.provider,
+                job.state.value,
+                "retry requested",
+                0.0,
+            )
+        )
         self._start(job)
         return job
 
