@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from genstudio.errors import GenStudioError
 from genstudio.events import EventBus
+from genstudio.locks import ProjectLock
 from genstudio.models import StepName, StepStatus
 from genstudio.pipeline import finish
+from genstudio.pipeline.context import RunContext
 from genstudio.pipeline.runner import Pipeline, RunOutcome
 from genstudio.store import Store
 from genstudio.workspace import Workspace
@@ -16,6 +18,13 @@ async def assemble_project(
 ) -> RunOutcome:
     pipeline = Pipeline(store, workspace, project_id, events=events)
     ctx = await pipeline.context()
+    with ProjectLock(ctx.project_dir):
+        return await _assemble(pipeline, ctx, store, project_id)
+
+
+async def _assemble(
+    pipeline: Pipeline, ctx: RunContext, store: Store, project_id: str
+) -> RunOutcome:
     cuts = await finish.usable_cuts(ctx)
     if not cuts:
         raise GenStudioError(f"{ctx.project.title}: no scene has a finished clip to assemble")

@@ -19,6 +19,7 @@ from pathlib import Path
 from genstudio.concurrency import run_blocking
 from genstudio.errors import GenStudioError
 from genstudio.events import EventBus, ProjectChanged
+from genstudio.locks import ProjectLock
 from genstudio.models import (
     PLAN_STEPS,
     Approval,
@@ -136,11 +137,20 @@ class Pipeline:
 
     async def run(self, *, stop_at_gate: bool = False) -> RunOutcome:
         ctx = await self.context()
-        started = time.time()
+        lock = ProjectLock(ctx.project_dir)
+        lock.acquire()
+        try:
+            return await self._locked_run(ctx, stop_at_gate)
+        finally:
+            lock.release()
+
+    async def _locked_run(self, ctx: RunContext, stop_at_gate: bool) -> RunOutcome:
+        # Holding the project lock, any partial file in the project is a leftover of a dead
+        # process (an orphaned ffmpeg may even still be writing one: unlinking it is harmless).
+        # The location library is shared by all projects: only old leftovers go there.
+        await run_blocking(self.workspace.collect_partial_files, [ctx.project_dir], time.time())
         await run_blocking(
-            self.workspace.collect_partial_files,
-            [ctx.project_dir, self.workspace.library_dir],
-            started - 1.0,
+            self.workspace.collect_partial_files, [self.workspace.library_dir], time.time() - 600
         )
         steps = await self.store.run(self.store.get_steps, ctx.project.id)
         await self.set_status(ctx, ProjectStatus.RUNNING)

@@ -72,7 +72,9 @@ async def render_scene(ctx: RunContext, scene: Scene, take: Take, by_id: dict[st
             seed=ctx.project.seed + scene.number,
         )
     )
-    info = await run_blocking(validate_clip, result.path, expected_duration=result.duration or scene.duration)
+    info = await run_blocking(
+        validate_clip, result.path, expected_duration=result.duration or scene.duration
+    )
     frame = await run_blocking(last_frame, result.path)
     end = ctx.project_dir / "frames" / f"scene-{scene.number:03d}-{take.id[:8]}-end.png"
     await run_blocking(save_frame, frame, end)
