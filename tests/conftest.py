@@ -65,3 +65,13 @@ def memory_keyring():  # noqa: ANN201
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Heavy `ondemand` variants (200 kills, 1,000 mutations...) run only with `-m ondemand`."""
+    if "ondemand" in (config.getoption("-m") or ""):
+        return
+    skip = pytest.mark.skip(reason="on-demand variant: run with -m ondemand")
+    for item in items:
+        if "ondemand" in item.keywords:
+            item.add_marker(skip)

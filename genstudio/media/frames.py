@@ -15,7 +15,7 @@ without paying for a full decode of every clip. How:
 
 MPEG-TS is different: OpenCV's seek there can spin for seconds (measured 2–6 s per seek on a
 10 s single-GOP clip with B-frames, reading nothing), but a TS file needs no header, so its
-tail is a playable stream of its own. Decode the last 1/16 (at least 512 KB), then 4× more,
+tail is a playable stream of its own. Decode the last 1/8 (at least 1 MB), then 4× more,
 up to all of it, through a file view starting at a 188-byte packet boundary. The decoder
 starts at the first keyframe in the window (a window without one costs ~nothing: no stream
 headers, nothing decodes), so the frames are again exactly those of a full pass.
@@ -48,7 +48,7 @@ os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 _MAX_PLAUSIBLE_FRAMES = 10_000_000  # ~4.6 days at 24 fps: anything above is a garbage estimate
 _SEEK_TRIES = 3
 _TS_PACKET = 188
-_MIN_TS_WINDOW = 512 * 1024  # smaller tails rarely hold a keyframe and its stream tables
+_MIN_TS_WINDOW = 1024 * 1024  # ~3 s at 2.5 Mb/s: smaller tails rarely hold a keyframe
 
 
 class _TailView(io.BufferedIOBase):
@@ -128,7 +128,7 @@ def _is_mpeg_ts(path: Path) -> bool:
 
 def _last_frame_of_ts(path: Path) -> np.ndarray:
     size = path.stat().st_size
-    window = max(size // 16, _MIN_TS_WINDOW)
+    window = max(size // 8, _MIN_TS_WINDOW)
     while window < size:
         start = (size - window) // _TS_PACKET * _TS_PACKET
         try:

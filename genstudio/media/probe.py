@@ -13,18 +13,21 @@ prints on stderr. The lines read (FFmpeg 9; older builds print the same shapes):
                                                    -> audio codec, sample rate, channels
 
 `validate_clip()` then decodes the whole picture (and sound) track in a subprocess —
-`ffmpeg -v verbose -i FILE -map 0:V -map 0:A -f null -` — and reads the per-stream summary
-FFmpeg prints at the end:
+`ffmpeg -v verbose -i FILE -map 0:<video> -map 0:<audio> -f null -` — and reads the
+per-stream summary FFmpeg prints at the end:
 
     Input stream #0:0 (video): 240 packets read (…); 240 frames decoded; 0 decode errors;
     Input stream #0:1 (audio): 470 packets read (…); 469 frames decoded; 0 decode errors
         (480000 samples);        [one line in reality]
 
 Why decode everything: a truncated *faststart* or *fragmented* MP4 still reports its full
-duration and `ffmpeg -f null` exits 0 (RELIABILITY.md §0.12); only the decoded-frame count (and
-the decoder's error count) gives it away. Measured here (2 cores, 10 s 1280×768 H.264 clip):
-`ffmpeg -f null` 0.23–0.32 s vs an in-process OpenCV `grab()` loop 0.25–0.33 s — equal speed, so
-the subprocess wins: a hostile file can only hang or crash a child that we kill on timeout.
+duration and `ffmpeg -f null` exits 0 (RELIABILITY.md §0.12); only the decoded-frame count
+(and the decoders' error counts) give it away. An MP4 cut exactly between two fragments shows
+not even that: there, the top-level box sizes tell that the file ends inside a box.
+
+Measured here (2 cores, 10 s 1280×768 H.264 clip): `ffmpeg -f null` 0.23–0.32 s vs an
+in-process OpenCV `grab()` loop 0.25–0.33 s — equal speed, so the subprocess wins: a hostile
+file can only hang or crash a child that we kill on timeout.
 """
 
 from __future__ import annotations

@@ -91,7 +91,7 @@ def test_last_frame_is_exact(
     tmp_path, monkeypatch, container: str, gop: int, bframes: int, audio: bool
 ) -> None:
     ext = "mkv" if container == "mkv" else "ts" if container == "ts" else "mp4"
-    # MPEG-TS tails are decoded in growing windows of at least 512 KB: shrink that so these
+    # MPEG-TS tails are decoded in growing windows of at least 1 MB: shrink that so these
     # ~100 KB clips go through the windows (with and without a keyframe in them) too.
     monkeypatch.setattr(frames_module, "_MIN_TS_WINDOW", 4096)
     clip = make_clip(
@@ -124,6 +124,20 @@ def test_last_frame_is_exact_at_real_sizes(tmp_path: Path, width: int, height: i
     assert_exact_last(clip)
 
 
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("vp9.webm", {"audio": True}),
+        ("quicktime.mov", {"gop": 12}),
+        ("vfr.mp4", {"vfr": True}),
+        ("faststart.mp4", {"faststart": True, "audio": True}),
+    ],
+)
+def test_last_frame_is_exact_on_other_variants(tmp_path: Path, name: str, options: dict) -> None:
+    clip = make_clip(tmp_path / name, width=160, height=96, duration=1.5, **options)
+    assert_exact_last(clip)
+
+
 def test_default_clip_is_exact_without_a_full_decode(tmp_path, no_full_decode) -> None:
     """The real default: 10 s, 1280×768, 24 fps, one GOP (x264's default 250), sound."""
     clip = make_clip(
@@ -141,11 +155,11 @@ def test_long_clip_with_short_gops_is_not_decoded_in_full(tmp_path, no_full_deco
 
 
 def test_mpeg_ts_tail_holds_the_last_frame(tmp_path, no_full_decode) -> None:
-    # 1280×768, 2 s, keyframe every 0.5 s: the last 512 KB hold a keyframe.
+    # 1280×768, 3 s, keyframe every 0.5 s: the last 1 MB holds a keyframe.
     clip = make_clip(
-        tmp_path / "scene.ts", width=1280, height=768, duration=2, gop=12, bframes=2, audio=True
+        tmp_path / "scene.ts", width=1280, height=768, duration=3, gop=12, bframes=2, audio=True
     )
-    assert clip.stat().st_size > 2 * 512 * 1024  # so the first window is a true tail
+    assert clip.stat().st_size > 2 * 1024 * 1024  # so the first window is a true tail
     assert_exact_last(clip)
 
 
