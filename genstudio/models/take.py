@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from genstudio.models.enums import ImageSource
 from genstudio.models.scene import new_id
@@ -58,6 +58,19 @@ class Take(BaseModel):
     end_frame: str | None = None
     audio: list[AudioCue] = Field(default_factory=list)
     note: str = ""
+    # An editor's in/out points in clip seconds (from a re-imported timeline). The film uses
+    # the clip from trim_in to trim_out; trim_out None: to the end the scene normally uses.
+    trim_in: float = Field(default=0.0, ge=0)
+    trim_out: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _trims_in_order(self) -> Take:
+        if self.trim_out is not None and self.trim_out <= self.trim_in:
+            raise ValueError(
+                f"a take's out point ({self.trim_out:g} s) must come after its in point "
+                f"({self.trim_in:g} s)"
+            )
+        return self
 
     @property
     def cost(self) -> float:

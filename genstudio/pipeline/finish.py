@@ -15,6 +15,7 @@ from genstudio.pipeline.context import RunContext
 from genstudio.timeline import DialoguePlacement, MusicBed, Timeline, TimelineClip, Transition
 
 CROSSFADE = 0.5  # seconds between scenes that do not continue one another
+MIN_CROSSFADE = 0.04  # shorter than a frame at 24 fps: a cut
 
 
 @dataclass
@@ -58,6 +59,11 @@ def build_timeline(ctx: RunContext, cuts: list[Cut], music: str | None) -> Timel
         continues = previous is not None and cut.scene.continues_from == previous.id
         kind = "cut" if previous is None or continues else "crossfade"
         source_in, duration = clip_span(cut.scene, cut.take)
+        fade = 0.0
+        if kind == "crossfade":
+            # an editor's trim can make a clip shorter than two crossfades: shorten the fade
+            fade = min(CROSSFADE, duration / 2, clips[-1].duration / 2)
+            kind = "crossfade" if fade >= MIN_CROSSFADE else "cut"
         clips.append(
             TimelineClip(
                 scene_id=cut.scene.id,
@@ -66,9 +72,7 @@ def build_timeline(ctx: RunContext, cuts: list[Cut], music: str | None) -> Timel
                 path=ctx.abs(cut.take.clip),
                 source_in=source_in,
                 duration=duration,
-                transition_in=Transition(
-                    kind=kind, duration=CROSSFADE if kind == "crossfade" else 0.0
-                ),
+                transition_in=Transition(kind=kind, duration=fade if kind == "crossfade" else 0.0),
             )
         )
         previous = cut.scene
