@@ -21,7 +21,8 @@ from genstudio.models import Character, Scene
 from genstudio.screenplay.heading import fold, wordlist
 
 LANGUAGE_VOICES: dict[str, tuple[str, ...]] = {
-    "en": ("en-us", "en", "en-gb-x-rp", "en-us-nyc", "en-gb-scotland", "en-029"),
+    # not plain "en": the speech provider resolves it to en-gb, a second name for one voice
+    "en": ("en-us", "en-gb-x-rp", "en-us-nyc", "en-gb-scotland", "en-029"),
     "es": ("es", "es-419"),
 }
 # m8 is left out: the builtin speech (speech.VARIANTS) does not offer it.
