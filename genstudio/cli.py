@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from genstudio import __version__, cli_handoff
+from genstudio import __version__, cli_handoff, cli_review
 from genstudio.cli_output import Printer, print_status
 from genstudio.concurrency import shutdown_pools
 from genstudio.errors import GenStudioError
@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="projects, or one project's steps and scenes")
     status.add_argument("project", nargs="?")
     cli_handoff.register(sub)  # export, import-timeline, conform
+    cli_review.register(sub)  # review export|import, pdf
     return parser
 
 
@@ -159,6 +160,8 @@ def _dispatch(args: argparse.Namespace, store: Store, ws: Workspace) -> int:
     printer = Printer()
     cmd = args.command
     handled = cli_handoff.dispatch(args, store, ws, printer)
+    if handled is None:
+        handled = cli_review.dispatch(args, store, ws, printer)
     if handled is not None:
         return handled
     if cmd == "demo":
