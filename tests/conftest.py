@@ -54,7 +54,7 @@ def store(workspace):
 
 
 @pytest.fixture
-def memory_keyring():  # noqa: ANN201
+def memory_keyring():
     """A secure-looking in-memory keyring (headless boxes have none); restored afterwards."""
     import keyring
 

@@ -31,7 +31,7 @@ class FileKeyringForTests(KeyringBackend):
 
     priority = 1  # type: ignore[assignment]
 
-    def _path(self):  # noqa: ANN202
+    def _path(self):
         import os
         from pathlib import Path
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +126,14 @@ async def assemble_movie(ctx: RunContext, state: StepState, timeline: Timeline) 
         return
     loop_state = {"last": -1.0}
     loop = asyncio.get_running_loop()
+    cancel = threading.Event()
+    pending: set[asyncio.Future[object]] = set()
+
+    def persist(pct: int) -> None:  # on the loop thread
+        if not cancel.is_set():
+            task = asyncio.ensure_future(ctx.step(state, percent=pct, detail=f"encoding {pct}%"))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
 
     def progress(fraction: float) -> None:
         # called on the FFmpeg reader thread; hop to the loop to persist and emit
@@ -132,11 +142,17 @@ async def assemble_movie(ctx: RunContext, state: StepState, timeline: Timeline) 
             crash_point("mid_ffmpeg_assembly")
         if pct - loop_state["last"] >= 2:
             loop_state["last"] = pct
-            asyncio.run_coroutine_threadsafe(
-                ctx.step(state, percent=pct, detail=f"encoding {pct}%"), loop
-            )
+            with contextlib.suppress(RuntimeError):  # the loop is closing: nothing to report
+                loop.call_soon_threadsafe(persist, pct)
 
-    result = await run_blocking(assemble, timeline, film, progress=progress)
+    # Cancelling the run must stop FFmpeg too, not leave it encoding in the background.
+    try:
+        result = await run_blocking(assemble, timeline, film, progress=progress, cancel=cancel)
+    except asyncio.CancelledError:
+        cancel.set()
+        raise
+    cancel.set()  # no progress report may land after the "completed" one
+    await asyncio.gather(*pending, return_exceptions=True)
     state.inputs = fingerprint
     await ctx.step(
         state,

@@ -106,3 +106,62 @@ async def test_every_scene_failing_fails_the_project(store, workspace, tiny_proj
     ).run()
     assert outcome.status is ProjectStatus.FAILED and outcome.film is None
     assert outcome.failed_scenes == [1, 2, 3]
+
+
+def _ffmpeg_children() -> list[int]:
+    """PIDs of FFmpeg processes this test process started and that still run."""
+    import os
+    from pathlib import Path
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+            cmd = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        if ppid == os.getpid() and b"ffmpeg" in cmd:
+            found.append(int(proc.name))
+    return found
+
+
+@pytest.mark.asyncio
+async def test_cancelling_during_assembly_stops_ffmpeg_and_writes_no_film(
+    store, workspace, tiny_project
+) -> None:
+    from genstudio.events import StepChanged
+
+    events = EventBus()
+    pipeline = Pipeline(
+        store,
+        workspace,
+        tiny_project.id,
+        providers=counting().providers(),
+        auto_approve=True,
+        events=events,
+    )
+    task = asyncio.ensure_future(pipeline.run())
+
+    def interrupt(event) -> None:  # cancel as soon as FFmpeg reports encoding progress
+        if (
+            isinstance(event, StepChanged)
+            and event.step is StepName.ASSEMBLE_MOVIE
+            and event.detail.startswith("encoding")
+        ):
+            task.cancel()
+
+    events.subscribe(interrupt)
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(50):  # the encoder is told to stop; give it up to 5 s to exit
+        if not _ffmpeg_children():
+            break
+        await asyncio.sleep(0.1)
+    assert _ffmpeg_children() == []
+    final = workspace.project_dir(tiny_project.folder) / "final"
+    assert sorted(p.name for p in final.glob("*.mp4")) == []
+    step = store.get_steps(tiny_project.id)[StepName.ASSEMBLE_MOVIE]
+    assert step.status is not StepStatus.COMPLETED
