@@ -1,0 +1,1 @@
+"""Painting delegates for the item views."""

@@ -1,0 +1,1 @@
+"""Qt item models: adapters over the controller's caches (they never call the engine)."""

@@ -1,0 +1,1 @@
+"""Widgets, panels and dialogs of the GenStudio window."""
