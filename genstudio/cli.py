@@ -86,7 +86,29 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("project", nargs="?")
     cli_handoff.register(sub)  # export, import-timeline, conform
     cli_review.register(sub)  # review export|import, pdf
+    _accept_global_options_anywhere(parser)
     return parser
+
+
+def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
+    """Let `--workspace DIR` and `-v` follow the command too (`genstudio demo --workspace W`):
+    people type options after the command, and argparse only takes them before it. SUPPRESS
+    keeps a sub-command from resetting a value given before the command."""
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in action.choices.values():
+            child.add_argument(
+                "--workspace", metavar="DIR", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+            )
+            child.add_argument(
+                "-v",
+                "--verbose",
+                action="store_true",
+                default=argparse.SUPPRESS,
+                help=argparse.SUPPRESS,
+            )
+            _accept_global_options_anywhere(child)
 
 
 def _project_options(p: argparse.ArgumentParser) -> None:

@@ -125,3 +125,16 @@ def test_binary_garbage_screenplay_is_refused_and_nothing_is_saved(tmp_path, cap
 def test_unknown_project_is_named(tmp_path, capsys) -> None:
     code = main(["--workspace", str(tmp_path / "ws"), "generate", "ghost"])
     assert code == 2 and "ghost" in capsys.readouterr().err
+
+
+def test_workspace_option_also_works_after_the_command(tmp_path, capsys) -> None:
+    fountain = tmp_path / "short.fountain"
+    fountain.write_text("INT. KITCHEN - DAY\n\nAna pours coffee.\n", encoding="utf-8")
+    after = tmp_path / "after"
+    assert main(["import", str(fountain), "--title", "Short", "--workspace", str(after)]) == 0
+    capsys.readouterr()
+    assert main(["status", "--workspace", str(after)]) == 0
+    assert "Short" in capsys.readouterr().out
+    # given before the command, the sub-command's own (absent) option must not reset it
+    assert main(["--workspace", str(after), "status"]) == 0
+    assert "Short" in capsys.readouterr().out
