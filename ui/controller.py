@@ -15,15 +15,26 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from genstudio import storyboard
 from genstudio.concurrency import shutdown_pools
+from genstudio.engine.clock import Clock
+from genstudio.engine.engine import RecoveryReport, mark_for_retry
 from genstudio.errors import GenStudioError
 from genstudio.events import EventBus, JobChanged, LogLine, ProjectChanged, StepChanged
-from genstudio.models import Job, Project, Scene, StepName, StepStatus, Take
+from genstudio.models import (
+    TERMINAL_JOB_STATES,
+    Job,
+    JobState,
+    Project,
+    Scene,
+    StepName,
+    StepStatus,
+    Take,
+)
 from genstudio.pipeline import Pipeline
 from genstudio.pipeline.runner import approve_plan
 from genstudio.projects import new_project_from_fountain, new_project_from_idea
@@ -33,8 +44,14 @@ from genstudio.workspace import Workspace
 from ui import blocking, snapshots
 from ui.bridge import EventBridge
 from ui.images import ThumbnailLoader
+from ui.provider_session import SessionFactory
 from ui.settings import LAST_PROJECT, app_settings
 from ui.tasks import TaskManager
+
+if TYPE_CHECKING:
+    import httpx
+
+    from genstudio.session import EngineSession
 
 log = logging.getLogger("genstudio.ui")
 # Engine events are coalesced: at most one scene refresh and one job refresh per 100 ms,
@@ -61,6 +78,8 @@ class ProjectController(QObject):
         workspace: Workspace | None = None,
         *,
         keystore: KeyStore | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Clock | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -69,6 +88,12 @@ class ProjectController(QObject):
         self.events = EventBus()
         self.keystore = keystore or KeyStore()
         self.tasks = TaskManager(on_error=self._task_failed)
+        # Each run opens an EngineSession with the saved settings and keyring keys; the one
+        # of the run in progress also serves the jobs panel's Retry / Cancel.
+        self.sessions = SessionFactory(
+            self.store, self.workspace, self.events, self.keystore, transport, clock
+        )
+        self._session: EngineSession | None = None
         self.thumbnails = ThumbnailLoader(
             self.workspace.root / ".cache" / "thumbnails", parent=self
         )
@@ -187,14 +212,93 @@ class ProjectController(QObject):
     # -- pipeline -------------------------------------------------------------------------
 
     async def run_pipeline(self, *, plan_only: bool = False, auto_approve: bool = False) -> None:
-        pipeline = Pipeline(
-            self.store,
-            self.workspace,
-            self._require_project(),
-            events=self.events,
-            auto_approve=auto_approve,
+        pid = self._require_project()
+        await self._as_run(self._run_with_session(pid, plan_only, auto_approve))
+
+    async def _run_with_session(self, pid: str, plan_only: bool, auto_approve: bool) -> Any:
+        """The CLI's `_run_pipeline`: providers from the settings, a previous process's jobs
+        resumed first, the session closed (drivers stopped, state persisted) at the end."""
+        session, providers = await self.sessions.open()
+        self._session = session
+        try:
+            self._report_recovery(await session.start())
+            pipeline = Pipeline(
+                self.store,
+                self.workspace,
+                pid,
+                providers=providers,
+                events=self.events,
+                auto_approve=auto_approve,
+            )
+            return await (pipeline.plan() if plan_only else pipeline.run())
+        finally:
+            self._session = None
+            await asyncio.shield(session.close())
+
+    def _report_recovery(self, report: RecoveryReport | None) -> None:
+        if report and (report.in_doubt or report.quarantined):
+            self.logLine.emit(
+                logging.WARNING,
+                self.tr(
+                    "%d jobs may have been charged without a result and %d were set aside: "
+                    "see the Jobs panel"
+                )
+                % (len(report.in_doubt), len(report.quarantined)),
+            )
+
+    # -- jobs (the jobs panel's Retry / Cancel) ----------------------------------------------
+
+    async def retry_job(self, job_id: str) -> None:
+        """Send a failed, cancelled or parked job again (a new create: it may be billed).
+
+        During a run the run's engine drives it at once; otherwise it is queued and the next
+        run sends it (that run's recovery starts queued jobs before anything else)."""
+        engine = self._session.engine if self._session else None
+        job = await self.store.run(self.store.get_job, job_id)
+        if engine is not None and job.provider in engine.runners:
+            await engine.retry(job_id)
+            self.logLine.emit(logging.INFO, self.tr("Job %s is sent again") % job_id[:8])
+            return
+        job = await self.store.run(mark_for_retry, self.store, job_id)
+        self._job_event(job, "retry requested")
+        self.logLine.emit(
+            logging.INFO,
+            self.tr("Job %s is queued again: the next run (F5) sends it") % job_id[:8],
         )
-        await self._as_run(pipeline.plan() if plan_only else pipeline.run())
+
+    async def cancel_job(self, job_id: str) -> None:
+        """Stop a job here and at the provider (its cancel endpoint is called once)."""
+        job = await self.store.run(self.store.get_job, job_id)
+        if job.state in TERMINAL_JOB_STATES:
+            return
+        session, own = self._session, False
+        if session is None or session.engine is None or job.provider not in session.engine.runners:
+            # Between runs nothing drives the job: a session without recovery can still
+            # reach its provider to cancel the remote task.
+            session, own = await self.sessions.open_for_provider(job.provider), True
+        try:
+            if session is not None and session.engine is not None:
+                await session.engine.cancel(job_id)
+            else:
+                await self._cancel_locally(job)
+        finally:
+            if own and session is not None:
+                await session.close()
+
+    async def _cancel_locally(self, job: Job) -> None:
+        job.state = JobState.CANCELLED
+        if job.remote_task_id:
+            job.last_error = (
+                f"cancelled here only: {job.provider} is no longer configured with a key, so "
+                "its task may still run (and be billed) at the provider"
+            )
+        saved = await self.store.run(self.store.save_job, job, durable=True)
+        self._job_event(saved, "cancelled")
+
+    def _job_event(self, job: Job, detail: str) -> None:
+        self.events.emit(
+            JobChanged(job.project_id, job.id, job.kind, job.provider, job.state.value, detail, 0.0)
+        )
 
     async def _as_run(self, work: Any, *, reload: bool = True) -> Any:
         """Run `work` as the one pipeline-like run: marks running, reloads, then reports."""

@@ -11,7 +11,6 @@ import pytest
 import respx
 
 from genstudio.models import Role
-from genstudio.providers import registry
 from genstudio.secrets import SERVICE
 from tests.ui.fixtures_b import *  # noqa: F403
 from tests.ui.fixtures_b import run_until
@@ -54,9 +53,17 @@ def test_change_a_provider_and_store_a_key(
     caplog.set_level(logging.DEBUG)
     dialog = _open(qtbot, qloop, b_controller)
     assert dialog.keyring_banner.isHidden()
+    # only the choices a run cannot serve carry a warning
+    _select(dialog, Role.IMAGE, "luma")
+    assert dialog.availability_label.isVisible()
+    assert dialog.availability_label.text().startswith("luma cannot serve this role")
+    _select(dialog, Role.IMAGE, "fal")
+    assert dialog.availability_label.isHidden()
+    _select(dialog, Role.IMAGE, "builtin")
+    _select(dialog, Role.LIPSYNC, "sync")
+    assert "lip-sync" in dialog.availability_label.text()
     _select(dialog, Role.VIDEO, "runway")
-    if "runway" not in registry.FACTORIES:  # the runner exists; the registry may not list it
-        assert "not available in this build" in dialog.availability_label.text()
+    assert dialog.availability_label.isHidden()
     dialog.model_edit.setText("gen4_turbo")
     assert dialog.price_hint.text().startswith("List price for gen4_turbo: $")
     assert dialog.price_unit.text() == "USD per second of video"

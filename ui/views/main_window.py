@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from genstudio import __version__
 from genstudio.concurrency import run_blocking
@@ -201,25 +202,31 @@ class MainWindow(QMainWindow):
 
     # -- commands -------------------------------------------------------------------------
 
-    def _open_dialog(self, key: str, module: str, name: str) -> None:
+    def _open_dialog(self, key: str, module: str, name: str) -> QWidget | None:
+        """Show dialog `key` (a new one unless it is open); returns it only when just made."""
         existing = self.dialogs.get(key)
-        if existing is not None and existing.isVisible():
+        if existing is not None and isValid(existing) and existing.isVisible():
             existing.raise_()
-            return
+            return None
         cls = optional_class(module, name)
         if cls is None:
             self.show_error(self.tr("This dialog is not available in this build."))
-            return
+            return None
         dialog = cls(self.controller, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialogs[key] = dialog
         dialog.open()  # never exec(): it would nest an event loop under qasync
+        return dialog
 
     def new_project(self) -> None:
         self._open_dialog("new", "ui.views.new_project_wizard", "NewProjectWizard")
 
     def open_settings(self) -> None:
-        self._open_dialog("settings", "ui.views.settings_dialog", "SettingsDialog")
+        dialog = self._open_dialog("settings", "ui.views.settings_dialog", "SettingsDialog")
+        refresh = getattr(self.pipeline, "refresh_estimate", None)
+        if dialog is not None and refresh is not None:
+            # new providers or prices change the cost forecast shown before a run
+            dialog.settingsSaved.connect(refresh)  # type: ignore[attr-defined]
 
     def assemble(self) -> None:
         self._open_dialog("assemble", "ui.views.assemble_dialog", "AssembleDialog")

@@ -35,6 +35,7 @@ from genstudio.providers import registry
 from genstudio.providers.prices import PriceTable, default_prices
 from ui.connection_check import DEFAULT_BASE_URLS, is_local
 from ui.estimate import PRICE_KEYS, PRICE_KINDS
+from ui.provider_session import UNUSED_ROLES, runnable
 from ui.settings import app_settings
 from ui.views.api_key_box import ApiKeyBox
 from ui.views.provider_catalog import (
@@ -306,20 +307,26 @@ class SettingsDialog(QDialog):
         for widget in (self.model_edit, self.base_url_edit, self.price):
             widget.setEnabled(not builtin)
         self._update_price_hint()
-        if builtin or name in registry.FACTORIES:
-            self.availability_label.clear()
-            self.availability_label.hide()
-        else:
-            self.availability_label.setText(
-                self.tr(
-                    "{name} is not available in this build yet: a run with it selected will stop "
-                    "at the provider check."
-                ).format(name=name)
-            )
-            self.availability_label.show()
+        warning = self._availability_warning(name)
+        self.availability_label.setText(warning)
+        self.availability_label.setVisible(bool(warning))
         self.key_box.set_provider(name)
         self._validate()
         self._refresh_role_labels()
+
+    def _availability_warning(self, name: str) -> str:
+        """Why the chosen provider cannot run for this role (empty when it can)."""
+        role = self._role
+        if role is None or not name or runnable(role, name):
+            return ""
+        if role in UNUSED_ROLES:
+            return self.tr(
+                "No pipeline step uses lip-sync yet: this choice is kept for a later version."
+            )
+        return self.tr(
+            "{name} cannot serve this role in this version: a run with it selected stops "
+            "before anything is sent."
+        ).format(name=name)
 
     @Slot()
     def _update_price_hint(self, *_: object) -> None:
