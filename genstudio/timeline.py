@@ -21,18 +21,51 @@ MIN_CUE_SECONDS = 0.7
 CUE_GAP_SECONDS = 0.04
 
 
+# xfade's own transition names: the incoming picture wipes or slides over the outgoing one
+WIPES = (
+    "wipeleft",
+    "wiperight",
+    "wipeup",
+    "wipedown",
+    "slideleft",
+    "slideright",
+    "slideup",
+    "slidedown",
+)
+TransitionKind = Literal[
+    "cut",
+    "crossfade",
+    "dip",
+    "wipeleft",
+    "wiperight",
+    "wipeup",
+    "wipedown",
+    "slideleft",
+    "slideright",
+    "slideup",
+    "slidedown",
+]
+TRANSITION_KINDS: tuple[str, ...] = ("cut", "crossfade", "dip", *WIPES)
+
+
 class Transition(BaseModel):
-    """How a clip enters: a straight cut, or a crossfade over `duration` seconds."""
+    """How a clip enters: a straight cut, or over `duration` seconds a crossfade, a dip to
+    black (the outgoing picture fades to black in the first half, the incoming one fades up
+    in the second) or one of xfade's wipes and slides.
+
+    Every transition but a cut overlaps the two clips by its duration: the film is that much
+    shorter than the sum of its clips, whatever the kind, so changing the kind never moves
+    a later cut."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal["cut", "crossfade"] = "cut"
+    kind: TransitionKind = "cut"
     duration: float = Field(default=0.0, ge=0)
 
     @model_validator(mode="after")
     def _check(self) -> Transition:
-        if self.kind == "crossfade" and self.duration <= 0:
-            raise ValueError("a crossfade needs a duration above 0 s")
+        if self.kind != "cut" and self.duration <= 0:
+            raise ValueError(f"a {self.label} needs a duration above 0 s")
         if self.kind == "cut" and self.duration != 0:
             # a cut has no length; accepting one would silently shift every later clip
             raise ValueError(f"a cut has no duration (got {self.duration} s)")
@@ -41,7 +74,14 @@ class Transition(BaseModel):
     @property
     def overlap(self) -> float:
         """Seconds this transition overlaps the previous clip."""
-        return self.duration if self.kind == "crossfade" else 0.0
+        return self.duration if self.kind != "cut" else 0.0
+
+    @property
+    def label(self) -> str:
+        """The kind as a message names it."""
+        if self.kind == "dip":
+            return "dip to black"
+        return f"{self.kind} wipe" if self.kind in WIPES else self.kind
 
 
 CUT = Transition()
@@ -110,13 +150,14 @@ class Timeline(BaseModel):
             raise ValueError(f"frame size {self.width}x{self.height} must have even sides")
         for i in range(1, len(self.clips)):
             fade = self.transition_in(i)
-            if fade.kind != "crossfade":
+            if not fade.overlap:
                 continue
             before, after = self.clips[i - 1], self.clips[i]
             limit = min(before.duration, after.duration) / 2
             if fade.duration > limit + 1e-9:
                 raise ValueError(
-                    f"the {fade.duration:g} s crossfade into scene {after.scene_number} is longer "
+                    f"the {fade.duration:g} s {fade.label} into scene {after.scene_number} "
+                    "is longer "
                     f"than half of scene {before.scene_number} ({before.duration:g} s) or of "
                     f"scene {after.scene_number} ({after.duration:g} s); at most {limit:g} s fits"
                 )
@@ -158,7 +199,7 @@ class Timeline(BaseModel):
 
     @property
     def total_duration(self) -> float:
-        """Sum of clip durations minus every crossfade overlap."""
+        """Sum of clip durations minus every transition's overlap."""
         overlaps = sum(self.transition_in(i).overlap for i in range(1, len(self.clips)))
         return sum(c.duration for c in self.clips) - overlaps
 

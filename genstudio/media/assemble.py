@@ -1,184 +1,196 @@
-"""Render a Timeline into the finished film (H.264 + AAC MP4) and its .srt subtitles.
+"""Render a Timeline into the finished film (H.264 + AAC MP4) and its subtitles.
 
-Order of work: preflight every input (one ffmpeg header read names the exact bad scene),
-measure the soundtrack's loudness (audio only, no encoding), then one ffmpeg process renders
-the whole film through one filtergraph into a temporary file beside the target, which replaces
-the old film only when it is complete. A cancelled, killed or failed assembly leaves no partial
-film and the previous film, if any, untouched. Blocking: call through `run_blocking`.
+Order of work: preflight every input (one header read names the exact bad scene), then in
+parallel FFmpeg processes: the picture as independent pieces (pieces.py: each needs at most
+two clips; pieces already in the film's format are stream-copied) and the whole soundtrack
+once (audiomix.py: measured, then mixed to the loudness target and encoded in one pass, so
+no join can make it drift). One last process joins the pieces and muxes the sound into a
+temporary file beside the target, which replaces the old film only when it is complete.
+
+A cancelled, killed or failed assembly leaves no partial film and the previous film, if any,
+untouched: cancel (or any piece failing) stops every FFmpeg process; the work directory and
+the temporary film are removed (or, after a kill, collected by the next run). Blocking: call
+through `run_blocking`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import re
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from genstudio.engine.crashpoints import crash_point
-from genstudio.errors import MediaError
+from genstudio.errors import GenStudioError, MediaError
 from genstudio.fsutil import atomic_path
-from genstudio.media import filtergraph
-from genstudio.media.ffmpeg import FFmpegError, run_ffmpeg
+from genstudio.media import audiomix, pieces
+from genstudio.media.ffmpeg import Cancelled, FFmpegError, run_ffmpeg
+from genstudio.media.layout import film_frames, film_seconds, fps_fraction, frame_plan
+from genstudio.media.looks import resolve_look
+from genstudio.media.preflight import preflight, scan_keyframes
 from genstudio.media.subtitles import write_srt
 from genstudio.timeline import Timeline
 
 FractionCallback = Callable[[float], None]
-
-# A clip may be this much shorter than the part the timeline uses (its last frame is held).
-SHORT_CLIP_TOLERANCE = 0.15
-# Share of the progress bar for the loudness pass (audio only: about a tenth of the work).
-MEASURE_SHARE = 0.1
-# Longer commands go through a script file (Windows caps a command line at 32,767 chars).
-MAX_INLINE_GRAPH = 20_000
-_SCRIPT = "filtergraph.txt"
-# Music shorter than this is refused (it is looped; a zero-length file would never end).
-MIN_MUSIC = 0.1
+SUBTITLE_MODES = ("none", "sidecar", "burned")
 # Temporary renders older than this were left by a process that died mid-assembly.
 STALE_PART_SECONDS = 120
+# Progress weights, in "frames encoded" units per film frame: the soundtrack's passes decode
+# and mix every input (a few percent of an encode), a copied frame costs almost nothing.
+AUDIO_PASS_WEIGHT = 0.04
+COPY_WEIGHT = 0.02
+MUX_WEIGHT = 0.02
+MAX_WORKERS = 4
+WORK_SUFFIX = ".part.pieces"
 
 
 @dataclass(frozen=True)
 class AssemblyResult:
     path: Path
     duration: float  # seconds, whole frames at the film's rate
-    srt_path: Path | None  # None when the film has no dialogue
+    srt_path: Path | None  # None when no sidecar was written (no dialogue, or not asked for)
 
 
-@dataclass(frozen=True)
-class _Input:
-    path: Path
-    role: str  # how to name it in an error: "scene 3", "dialogue line 2 of scene 3", "music"
-    needs_video: bool = False
-    needs_audio: bool = False
-    min_seconds: float = 0.0  # shortest length the film can use
-    need: str = ""  # that length as the error message says it
-    must_know_length: bool = False
-
-
-def _inputs(timeline: Timeline) -> list[_Input]:
-    numbers = {c.scene_id: c.scene_number for c in timeline.clips}
-    found = [
-        _Input(
-            clip.path,
-            f"scene {clip.scene_number}",
-            needs_video=True,
-            needs_audio=clip.has_audio,
-            min_seconds=clip.source_in + clip.duration - SHORT_CLIP_TOLERANCE,
-            need=f"it up to {clip.source_in + clip.duration:.2f} s",
-        )
-        for clip in timeline.clips
-    ]
-    for line in timeline.dialogue:
-        scene = numbers.get(line.scene_id, line.scene_id)
-        found.append(
-            _Input(
-                line.path, f"dialogue line {line.line_index + 1} of scene {scene}", needs_audio=True
-            )
-        )
-    if timeline.music is not None:
-        # looped with -stream_loop -1: an empty file would loop forever
-        found.append(
-            _Input(
-                timeline.music.path,
-                "the music bed",
-                needs_audio=True,
-                min_seconds=MIN_MUSIC,
-                need=f"at least {MIN_MUSIC} s of sound",
-                must_know_length=True,
-            )
-        )
-    return found
-
-
-_INPUT_HEADER = re.compile(r"^Input #(\d+), ", re.MULTILINE)
-_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
-
-
-def preflight(timeline: Timeline) -> None:
-    """Check every input exists, is a readable media file with the streams the film uses and
-    is long enough. Raises MediaError naming the scene (or line) and the file."""
-    inputs = _inputs(timeline)
-    for item in inputs:
-        if not item.path.is_file():
-            problem = "is a folder, not a file" if item.path.exists() else "does not exist"
-            raise MediaError(item.path, f"{item.role}: the file {problem}")
-        try:
-            with open(item.path, "rb") as fh:
-                head = fh.read(16)
-        except OSError as exc:
-            raise MediaError(item.path, f"{item.role}: cannot read it ({exc.strerror})") from exc
-        if not head:
-            raise MediaError(item.path, f"{item.role}: the file is empty")
-    # one ffmpeg reads every header; it stops at the first file it cannot open
-    args: list[str] = []
-    for item in inputs:
-        args += ["-i", str(item.path)]
-    try:
-        stderr = run_ffmpeg(args)
-    except FFmpegError as exc:  # always: there is no output file; the headers are printed
-        stderr = exc.stderr
-    sections = _INPUT_HEADER.split(stderr)
-    headers = {int(sections[i]): sections[i + 1] for i in range(1, len(sections) - 1, 2)}
-    for index, item in enumerate(inputs):
-        header = headers.get(index)
-        if header is None:
-            raise MediaError(item.path, f"{item.role}: not a media file FFmpeg can read")
-        if item.needs_video and ": Video: " not in header:
-            raise MediaError(item.path, f"{item.role}: the file has no video stream")
-        if item.needs_audio and ": Audio: " not in header:
-            raise MediaError(item.path, f"{item.role}: the file has no audio stream")
-        match = _DURATION.search(header)
-        if match is None:
-            if item.must_know_length:
-                raise MediaError(item.path, f"{item.role}: FFmpeg cannot tell how long it is")
-            continue
-        h, m, s = match.groups()
-        length = int(h) * 3600 + int(m) * 60 + float(s)
-        if length < item.min_seconds:
-            raise MediaError(
-                item.path,
-                f"{item.role}: the file lasts {length:.2f} s but the film needs {item.need}",
-            )
+def default_workers() -> int:
+    """Two encoders overlap one's serial parts (decoding, filtering, x264's frame-level
+    sync) with the other's work; more than four only adds memory."""
+    return max(2, min(MAX_WORKERS, os.cpu_count() or 2))
 
 
 def remove_stale_parts(out_path: Path) -> None:
     """Delete temporary renders of `out_path` left behind by a process that was killed (its
-    ffmpeg dies with it: the progress pipe breaks). Fresh ones may belong to a live render."""
-    patterns = (f".{out_path.stem}.*.part{out_path.suffix}", f".{out_path.stem}.*.part.{_SCRIPT}")
+    ffmpeg processes die with it: their progress pipes break). Fresh ones may belong to a
+    live render."""
     now = time.time()
-    for pattern in patterns:
+    for pattern in (
+        f".{out_path.stem}.*.part{out_path.suffix}",
+        f".{out_path.stem}.*{WORK_SUFFIX}",
+    ):
         for part in out_path.parent.glob(pattern):
             with contextlib.suppress(OSError):
-                if now - part.stat().st_mtime > STALE_PART_SECONDS:
+                if now - part.stat().st_mtime <= STALE_PART_SECONDS:
+                    continue
+                if part.is_dir():
+                    shutil.rmtree(part, ignore_errors=True)
+                else:
                     part.unlink()
 
 
-def _measure(
+class _Progress:
+    """Sums the progress of parallel FFmpeg processes into one monotonic fraction."""
+
+    def __init__(self, report: FractionCallback) -> None:
+        self._report = report
+        self._weights: dict[str, float] = {}
+        self._done: dict[str, float] = {}
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def add(self, key: str, weight: float) -> None:
+        self._weights[key] = max(weight, 1e-6)
+        self._done[key] = 0.0
+
+    def callback(self, key: str, seconds: float) -> Callable[[float], None]:
+        def update(written: float) -> None:
+            self.set(key, written / seconds if seconds > 0 else 1.0)
+
+        return update
+
+    def set(self, key: str, fraction: float) -> None:
+        with self._lock:
+            self._done[key] = max(self._done[key], min(1.0, fraction))
+            total = sum(self._weights.values())
+            value = sum(self._weights[k] * self._done[k] for k in self._weights) / total
+            if value <= self._last:
+                return
+            self._last = value
+        self._report(value)
+
+
+class _Jobs:
+    """FFmpeg runs on a thread pool sharing one stop signal: the user's cancel or any job's
+    failure stops every process still running."""
+
+    def __init__(self, workers: int, cancel: threading.Event | None) -> None:
+        self.stop = threading.Event()
+        self._cancel = cancel
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gs-assemble")
+        self._futures: list = []
+        self._watching = True
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        while self._watching:
+            if self._cancel is not None and self._cancel.wait(0.05):
+                self.stop.set()
+                return
+            if self._cancel is None:
+                time.sleep(0.05)
+
+    def submit(self, fn: Callable[[], object]) -> None:
+        def guarded() -> object:
+            if self.stop.is_set():
+                raise Cancelled("cancelled")
+            try:
+                return fn()
+            except BaseException:
+                self.stop.set()
+                raise
+
+        self._futures.append(self._pool.submit(guarded))
+
+    def wait_all(self) -> None:
+        """Wait for every job; re-raise Cancelled when cancelled, else the first failure."""
+        try:
+            wait(self._futures, return_when=FIRST_EXCEPTION)
+            wait(self._futures)  # after a failure the rest stop at once (self.stop)
+        finally:
+            self._watching = False
+            self._pool.shutdown(wait=True)
+        if self._cancel is not None and self._cancel.is_set():
+            raise Cancelled("cancelled")
+        errors = [f.exception() for f in self._futures if f.exception() is not None]
+        real = [e for e in errors if not isinstance(e, Cancelled)]
+        if real:
+            raise real[0]
+        if errors:
+            raise errors[0]
+
+
+def _measure_soundtrack(
     timeline: Timeline,
     loudness: float | None,
-    cancel: threading.Event | None,
-    report: FractionCallback,
-) -> filtergraph.LoudnessMeasurement | None:
+    true_peak: float,
+    run: Callable[[list[str], str], str],
+) -> str:
+    """The loudness stage for the soundtrack's single encode: "" when levels stay as mixed."""
     if loudness is None:
-        return None
-    args = filtergraph.build_loudness_probe(timeline, loudness=loudness)
-    if args is None:
-        return None
-    total = filtergraph.film_seconds(timeline)
-    stderr = run_ffmpeg(args, progress=lambda s: report(s / total), cancel=cancel)
-    return filtergraph.parse_loudness(stderr)
+        return ""
+    probe_level = audiomix.loudness_filter(loudness, None, report=True, true_peak=true_peak)
+    args = audiomix.measure_args(timeline, probe_level)
+    if args is None:  # no sound at all: a silent track, nothing to measure
+        return ""
+    measured = audiomix.parse_loudness(run(args, "measure"))
+    if audiomix.limiter_overshoot(loudness, measured, true_peak) > audiomix.RECHECK_OVERSHOOT_DB:
+        # the limiter will shave loud peaks and lower the integrated level: measure what it
+        # leaves and make up the difference
+        level = audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
+        check = audiomix.measure_args(timeline, f"{level},{probe_level}")
+        assert check is not None
+        after = audiomix.parse_loudness(run(check, "recheck"))
+        measured = replace(measured, correction=loudness - after.input_i)
+    return audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
 
 
-def _inline_or_script(args: list[str], script: Path) -> list[str]:
-    """Move a very long filtergraph into `script` (`-/filter_complex` reads it from there)."""
-    if sum(len(a) + 1 for a in args) <= MAX_INLINE_GRAPH:
-        return args
-    at = args.index("-filter_complex")
-    script.write_text(args[at + 1], encoding="utf-8")
-    return [*args[:at], "-/filter_complex", str(script), *args[at + 2 :]]
+_DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 
 
 def _check_output(path: Path, expected: float) -> None:
@@ -187,14 +199,23 @@ def _check_output(path: Path, expected: float) -> None:
     except FFmpegError as exc:
         stderr = exc.stderr
     match = _DURATION.search(stderr)
-    video = ": Video: h264" in stderr
-    audio = ": Audio: aac" in stderr
-    if not (match and video and audio):
+    if not (match and ": Video: h264" in stderr and ": Audio: aac" in stderr):
         raise MediaError(path, "ffmpeg finished but the film has no H.264 video or AAC audio")
     h, m, s = match.groups()
     length = int(h) * 3600 + int(m) * 60 + float(s)
     if abs(length - expected) > 0.25:
         raise MediaError(path, f"the film lasts {length:.2f} s instead of {expected:.2f} s")
+
+
+def _write_sidecar(timeline: Timeline, srt_path: Path, wanted: bool) -> Path | None:
+    cues = timeline.subtitle_cues()
+    if cues and wanted:
+        write_srt(cues, srt_path)
+        return srt_path
+    # subtitles of an earlier cut would describe lines this film no longer has
+    with contextlib.suppress(FileNotFoundError):
+        srt_path.unlink()
+    return None
 
 
 def assemble(
@@ -205,51 +226,141 @@ def assemble(
     cancel: threading.Event | None = None,
     preset: str = "veryfast",
     crf: int = 20,
-    loudness: float | None = filtergraph.DEFAULT_LOUDNESS,
+    loudness: float | None = audiomix.DEFAULT_LOUDNESS,
+    true_peak: float = audiomix.TRUE_PEAK,
+    look: str | Path | None = None,
+    subtitles: str = "sidecar",
+    workers: int | None = None,
 ) -> AssemblyResult:
-    """Render `timeline` into `out_path` and its subtitles into the .srt beside it.
+    """Render `timeline` into `out_path` (and, with subtitles="sidecar", its .srt beside it).
 
-    progress: called with the fraction done (0..1) from ffmpeg's reader thread.
-    cancel: set it to stop; raises `Cancelled` and leaves the previous film untouched.
+    loudness: integrated target in LUFS (true peak under `true_peak` dBTP), None = as mixed.
+    look: a preset name (looks.LOOKS) or a .cube file; None or "neutral" = no colour stage.
+    subtitles: "none", "sidecar" (.srt beside the film) or "burned" (drawn into the picture).
+    progress: called with the fraction done (0..1, rising) from FFmpeg reader threads.
+    cancel: set it to stop every FFmpeg process; raises `Cancelled`, the old film stays.
     """
+    if subtitles not in SUBTITLE_MODES:
+        raise GenStudioError(f"unknown subtitles mode {subtitles!r}: use {SUBTITLE_MODES}")
     out_path = Path(out_path)
-    preflight(timeline)
+    look_file = resolve_look(look)
+    infos = preflight(timeline)
     remove_stale_parts(out_path)
-    seconds = filtergraph.film_seconds(timeline)
+    cues = timeline.subtitle_cues()
+    burn = subtitles == "burned" and bool(cues)
+    rate = fps_fraction(timeline.fps)
+    seconds = film_seconds(timeline)
+    plan = frame_plan(timeline)
+    may_copy = look_file is None and not burn
     crashed = False
 
     def report(fraction: float) -> None:
         nonlocal crashed
         if progress is not None:
             progress(min(1.0, max(0.0, fraction)))
-        if fraction >= MEASURE_SHARE + 0.5 * (1 - MEASURE_SHARE) and not crashed:
+        if fraction >= 0.5 and not crashed:
             crashed = True
             crash_point("mid_ffmpeg_assembly")  # tests: a kill halfway through the render
 
-    measured = _measure(timeline, loudness, cancel, lambda f: report(MEASURE_SHARE * f))
-    srt_path = out_path.with_suffix(".srt")
-    with atomic_path(out_path) as tmp:
-        script = tmp.with_suffix(f".{_SCRIPT}")
-        try:
-            args = filtergraph.build_command(
-                timeline, tmp, preset=preset, crf=crf, loudness=loudness, measured=measured
+    tracker = _Progress(report)
+    count = workers or default_workers()
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(
+        tempfile.mkdtemp(prefix=f".{out_path.stem}.", suffix=WORK_SUFFIX, dir=out_path.parent)
+    )
+    try:
+        with atomic_path(out_path) as tmp:
+            jobs = _Jobs(count, cancel)
+            keyframes = {}
+            if may_copy:
+                matching = [
+                    i
+                    for i, c in enumerate(timeline.clips)
+                    if pieces.matches_film(infos[i], timeline)
+                ]
+                for i in matching:  # packet reads only: a fraction of a second each
+                    found = scan_keyframes(timeline.clips[i].path, rate)
+                    if found is not None:
+                        keyframes[i] = found
+            parts = pieces.plan_pieces(timeline, plan, keyframes, may_copy=may_copy)
+            encoding = pieces.Encoding(
+                preset=preset, crf=crf, look=look_file is not None, subtitles=burn
             )
+            if look_file is not None:
+                shutil.copyfile(look_file, work / pieces.LOOK_FILE)
+            if burn:
+                write_srt(cues, work / pieces.SUBTITLE_FILE)
+            frames = film_frames(timeline)
+            audio_file = work / "soundtrack.m4a"
+
+            def run(args: list[str], key: str, length: float) -> str:
+                return run_ffmpeg(
+                    args, progress=tracker.callback(key, length), cancel=jobs.stop, cwd=work
+                )
+
+            for key in ("measure", "recheck", "encode"):
+                tracker.add(f"audio-{key}", AUDIO_PASS_WEIGHT * frames)
+
+            def soundtrack() -> None:
+                level = _measure_soundtrack(
+                    timeline,
+                    loudness,
+                    true_peak,
+                    lambda args, key: run(args, f"audio-{key}", seconds),
+                )
+                tracker.set("audio-measure", 1.0)
+                tracker.set("audio-recheck", 1.0)
+                run(audiomix.encode_args(timeline, level, audio_file.name), "audio-encode", seconds)
+
+            jobs.submit(soundtrack)  # the longest single job: start it first
+            for part in parts:
+                weight = COPY_WEIGHT if part.copy_from is not None else 1.0
+                tracker.add(part.name, part.count * weight)
+            tracker.add("mux", MUX_WEIGHT * frames)
+            for part in parts:
+                args = pieces.piece_args(part, timeline, infos, encoding, part.name)
+                length = float(part.count / rate)
+                jobs.submit(lambda a=args, p=part, s=length: run(a, p.name, s))
+            jobs.wait_all()
+            (work / "pieces.txt").write_text(pieces.concat_list(parts, timeline))
             run_ffmpeg(
-                _inline_or_script(args, script),
-                progress=lambda s: report(MEASURE_SHARE + (1 - MEASURE_SHARE) * s / seconds),
+                _mux_args(audio_file.name, tmp, seconds),
+                progress=tracker.callback("mux", seconds),
                 cancel=cancel,
+                cwd=work,
             )
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                script.unlink()
-        _check_output(tmp, seconds)
-    cues = timeline.subtitle_cues()
-    if cues:
-        write_srt(cues, srt_path)
-    else:
-        # subtitles of an earlier cut would describe lines this film no longer has
-        with contextlib.suppress(FileNotFoundError):
-            srt_path.unlink()
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("cancelled")
+            _check_output(tmp, seconds)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    srt_path = _write_sidecar(timeline, out_path.with_suffix(".srt"), subtitles == "sidecar")
     if progress is not None:
         progress(1.0)
-    return AssemblyResult(out_path, seconds, srt_path if cues else None)
+    return AssemblyResult(out_path, seconds, srt_path)
+
+
+def _mux_args(audio_name: str, out: Path, seconds: float) -> list[str]:
+    return [
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        "pieces.txt",
+        "-i",
+        audio_name,
+        "-map",
+        "0:v:0",
+        "-map",
+        "1:a:0",
+        "-c",
+        "copy",
+        "-map_metadata",
+        "-1",
+        "-movflags",
+        "+faststart",
+        "-t",
+        audiomix.num(seconds),
+        str(out),
+    ]

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from genstudio.media.filtergraph import film_frames, frame_plan
+from genstudio.media.layout import film_frames, frame_plan
 from genstudio.media.subtitles import MAX_LINE_CHARS, wrap_text
 from genstudio.timeline import (
     CUE_GAP_SECONDS,

@@ -1,0 +1,296 @@
+"""The film's soundtrack as FFmpeg audio filters, and its loudness. Pure: no I/O.
+
+The clips' own sound (each placed where its picture is, in whole frames, so a clip's sound
+stays in sync with its picture to the sample), each dialogue line at its film time, and the
+music bed (looped to the film's length, ducked under the dialogue by `sidechaincompress`)
+are mixed without normalisation, brought to the loudness target (EBU R128, measured by a
+first audio-only `loudnorm` pass, see `loudness_filter`) and resampled to 48 kHz stereo.
+A film with no sound at all still gets a silent AAC track, so every film plays the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from genstudio.media.layout import film_seconds, fps_fraction, frame_plan, shown
+from genstudio.timeline import Timeline
+
+DEFAULT_LOUDNESS = -14.0  # LUFS, integrated: what the big streaming platforms normalise to
+TRUE_PEAK = -1.0  # dBTP: the ceiling streaming platforms ask for
+# The limiter runs on 4x oversampled audio (so it sees the peaks between samples) and stops
+# this much below TRUE_PEAK: the AAC encoder's own overshoot (measured 0.1-0.4 dB) stays under.
+LIMITER_MARGIN_DB = 0.5
+OVERSAMPLED_RATE = 192_000
+LOUDNESS_RANGE = 11.0  # LU
+SAMPLE_RATE = 48_000
+AUDIO_FORMAT = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
+# The ducker listens to a copy of the dialogue raised by KEY_GAIN_DB and hard-clipped: any
+# line from a whisper to a shout then keys at about KEY_LEVEL_DB (RMS), so the music drops by
+# the MusicBed's duck_db whatever level each voice was synthesised at.
+KEY_GAIN_DB = 48.0
+KEY_LEVEL_DB = -2.0
+DUCK_RATIO = 8.0
+# Below this the soundtrack is silence or hiss: raising it to speech level would be all noise.
+SILENT_LUFS = -60.0
+# When the measured peaks say the limiter will take more than this off, the level is measured
+# again after it and corrected (a limiter working hard lowers the integrated loudness).
+RECHECK_OVERSHOOT_DB = 1.0
+
+
+def num(value: float) -> str:
+    """Seconds for a filter argument: fixed-point, no exponent, no trailing zeros."""
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def samples(seconds: float) -> int:
+    return max(0, round(seconds * SAMPLE_RATE))
+
+
+@dataclass
+class Inputs:
+    """FFmpeg input arguments, handing out each input's index as it is added."""
+
+    args: list[str]
+    count: int = 0
+
+    def add(self, path: Path, *options: str) -> int:
+        self.args += [*options, "-i", str(path)]
+        self.count += 1
+        return self.count - 1
+
+
+def mix(labels: list[str], out: str) -> str:
+    if len(labels) == 1:
+        return f"{labels[0]}anull{out}"
+    # normalize=0: amix would otherwise divide every input by the input count
+    return f"{''.join(labels)}amix=inputs={len(labels)}:duration=longest:normalize=0{out}"
+
+
+def has_sound(timeline: Timeline) -> bool:
+    """False when the film's only sound would be generated silence."""
+    return bool(timeline.dialogue or timeline.music or any(c.has_audio for c in timeline.clips))
+
+
+def clip_sound_chains(timeline: Timeline, clip_inputs: Mapping[int, int]) -> list[str]:
+    """The sound of each clip that has some (`clip_inputs`: clip index → input index), cut
+    and faded where its picture is, delayed to its film frame: chains ending in [ca<i>]."""
+    plan = frame_plan(timeline)
+    rate = float(fps_fraction(timeline.fps))
+    chains = []
+    for i, clip in enumerate(timeline.clips):
+        if not clip.has_audio or i not in clip_inputs:
+            continue
+        visible = shown(plan, i)
+        begin = clip.source_in + visible.first / rate
+        length = (visible.end - visible.first) / rate
+        chain = (
+            f"[{clip_inputs[i]}:a:0]atrim=start={num(begin)}:duration={num(length)},"
+            f"asetpts=PTS-STARTPTS,{AUDIO_FORMAT}"
+        )
+        fade_in = max(visible.black_in, visible.mix_in) / rate
+        fade_out = max(visible.black_out, visible.mix_out) / rate
+        if fade_in:
+            chain += f",afade=t=in:d={num(fade_in)}"
+        if fade_out:
+            chain += f",afade=t=out:st={num(length - fade_out)}:d={num(fade_out)}"
+        at = samples((plan[i].start + visible.first) / rate)
+        chain += f",adelay=delays={at}S:all=1[ca{i}]"
+        chains.append(chain)
+    return chains
+
+
+def audio_chains(
+    timeline: Timeline, inputs: Inputs, level: str, clip_inputs: Mapping[int, int]
+) -> list[str]:
+    """Audio filters ending in [a]; `level` is the loudness filter ("" for none). Dialogue
+    and music inputs are added to `inputs`; the clips' are already there (`clip_inputs`)."""
+    length = num(film_seconds(timeline))
+    chains = clip_sound_chains(timeline, clip_inputs)
+    clip_labels = [
+        f"[ca{i}]" for i, c in enumerate(timeline.clips) if c.has_audio and i in clip_inputs
+    ]
+
+    dialogue_labels: list[str] = []
+    for k, line in enumerate(timeline.dialogue):
+        index = inputs.add(line.path)
+        chains.append(
+            f"[{index}:a:0]{AUDIO_FORMAT},atrim=duration={num(line.duration)},"
+            f"asetpts=PTS-STARTPTS,adelay=delays={samples(line.start)}S:all=1[dl{k}]"
+        )
+        dialogue_labels.append(f"[dl{k}]")
+
+    bus: list[str] = []
+    if clip_labels:
+        chains.append(mix(clip_labels, "[clips]"))
+        bus.append("[clips]")
+    if dialogue_labels:
+        # padded to the film's length: the ducker stops when its sidechain ends
+        chains.append(mix(dialogue_labels, "[dlgraw]"))
+        chains.append(f"[dlgraw]apad=whole_dur={length}[dlg]")
+    if timeline.music is not None:
+        music = timeline.music
+        index = inputs.add(music.path, "-stream_loop", "-1")
+        chains.append(
+            f"[{index}:a:0]{AUDIO_FORMAT},atrim=duration={length},asetpts=PTS-STARTPTS,"
+            f"volume={num(music.volume_db)}dB[music]"
+        )
+        if dialogue_labels and music.duck_db < 0:
+            chains.append("[dlg]asplit=2[dlgmix][dlgkey]")
+            chains.append(f"[dlgkey]volume={num(KEY_GAIN_DB)}dB,asoftclip=type=hard[key]")
+            chains.append(f"[music][key]{_ducker(music.duck_db)}[ducked]")
+            bus += ["[dlgmix]", "[ducked]"]
+        else:
+            bus += ["[dlg]", "[music]"] if dialogue_labels else ["[music]"]
+    elif dialogue_labels:
+        bus.append("[dlg]")
+
+    if not bus:
+        chains.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=duration={length}[a]")
+        return chains
+    chains.append(mix(bus, "[mix]"))
+    level = f"{level}," if level else ""
+    # loudnorm and the limiter work at 192 kHz: resample after them; pad/trim to the exact
+    # length (in samples, so the track ends with the picture's last frame)
+    chains.append(
+        f"[mix]atrim=duration={length},{level}{AUDIO_FORMAT},"
+        f"apad=whole_len={samples(film_seconds(timeline))},"
+        f"atrim=end_sample={samples(film_seconds(timeline))}[a]"
+    )
+    return chains
+
+
+def _ducker(duck_db: float) -> str:
+    """A sidechain compressor that lowers the music by about `duck_db` while the key is at
+    KEY_LEVEL_DB: gain reduction = (level - threshold) x (1 - 1/ratio)."""
+    depth = abs(duck_db)
+    threshold_db = KEY_LEVEL_DB - depth / (1 - 1 / DUCK_RATIO)
+    threshold = max(10 ** (threshold_db / 20), 0.000977)
+    return (
+        f"sidechaincompress=threshold={threshold:.6f}:ratio={num(DUCK_RATIO)}"
+        ":attack=20:release=400:detection=rms"
+    )
+
+
+@dataclass(frozen=True)
+class LoudnessMeasurement:
+    """What loudnorm's first pass measured over the mixed soundtrack."""
+
+    input_i: float
+    input_tp: float
+    input_lra: float
+    input_thresh: float
+    target_offset: float
+    # dB added after a re-measure found the limiter had lowered the level (see `assemble`)
+    correction: float = 0.0
+
+
+def limiter_gain(loudness: float, measured: LoudnessMeasurement) -> float:
+    return loudness - measured.input_i + measured.correction
+
+
+def limiter_overshoot(loudness: float, measured: LoudnessMeasurement, true_peak: float) -> float:
+    """dB by which the peaks would pass the ceiling after the gain (what the limiter takes)."""
+    return measured.input_tp + limiter_gain(loudness, measured) - true_peak
+
+
+def loudness_filter(
+    loudness: float | None,
+    measured: LoudnessMeasurement | None,
+    *,
+    report: bool = False,
+    true_peak: float = TRUE_PEAK,
+) -> str:
+    """The final level stage.
+
+    With a first-pass measurement: one constant gain to the target plus a look-ahead peak
+    limiter under the true-peak ceiling, run at 192 kHz so it catches the peaks between
+    samples. A film's mix (ducked music, quiet and loud lines) keeps its shape; loudnorm's
+    adaptive mode, which it falls back to whenever a film's loudness range exceeds 11 LU or a
+    peak would clip (most films with music and dialogue), would instead raise the music
+    between lines. Without a measurement: single-pass loudnorm.
+    """
+    if loudness is None or (measured is not None and measured.input_i < SILENT_LUFS):
+        return ""
+    if measured is not None:
+        ceiling = 10 ** ((true_peak - LIMITER_MARGIN_DB) / 20)
+        return (
+            f"volume={limiter_gain(loudness, measured):.2f}dB,aresample={OVERSAMPLED_RATE},"
+            f"alimiter=limit={ceiling:.4f}:attack=5:release=80:level=false:latency=true"
+        )
+    text = f"loudnorm=I={num(loudness)}:TP={num(true_peak)}:LRA={num(LOUDNESS_RANGE)}"
+    if report:
+        text += ":print_format=json"
+    return text
+
+
+def parse_loudness(stderr: str) -> LoudnessMeasurement:
+    """The JSON block loudnorm prints at the end of the measuring pass."""
+    start = stderr.rfind("{")
+    end = stderr.rfind("}")
+    if start < 0 or end < start:
+        raise ValueError("loudnorm printed no measurement")
+    data = json.loads(stderr[start : end + 1])
+
+    def number(key: str) -> float:
+        value = float(data[key])  # "-inf" for silence parses as -inf
+        return max(value, -99.0)
+
+    return LoudnessMeasurement(
+        input_i=number("input_i"),
+        input_tp=number("input_tp"),
+        input_lra=max(number("input_lra"), 0.0),
+        input_thresh=number("input_thresh"),
+        target_offset=number("target_offset"),
+    )
+
+
+def audio_only_inputs(timeline: Timeline) -> tuple[Inputs, dict[int, int]]:
+    """Inputs for a process that makes the soundtrack alone: only clips with sound."""
+    inputs = Inputs(args=[])
+    clip_inputs = {
+        i: inputs.add(clip.path) for i, clip in enumerate(timeline.clips) if clip.has_audio
+    }
+    return inputs, clip_inputs
+
+
+def measure_args(
+    timeline: Timeline, level: str, *, clip_inputs_all: bool = False
+) -> list[str] | None:
+    """Arguments for a measuring pass over the soundtrack (decoded and mixed, never encoded;
+    a few percent of the render's time), `level` ending in a loudnorm that prints JSON.
+    None when the film has no sound. clip_inputs_all: every clip is an input (so numbering
+    matches the one-graph render's), not only those with sound."""
+    if not has_sound(timeline):
+        return None
+    if clip_inputs_all:
+        inputs = Inputs(args=[])
+        clip_inputs = {i: inputs.add(clip.path) for i, clip in enumerate(timeline.clips)}
+    else:
+        inputs, clip_inputs = audio_only_inputs(timeline)
+    chains = audio_chains(timeline, inputs, level, clip_inputs)
+    return [*inputs.args, "-filter_complex", ";\n".join(chains), "-map", "[a]", "-f", "null", "-"]
+
+
+def encode_args(timeline: Timeline, level: str, out_path: Path | str) -> list[str]:
+    """Arguments rendering the whole soundtrack once into an AAC file (for a film whose
+    picture is made in pieces: one continuous track cannot drift at the joins)."""
+    inputs, clip_inputs = audio_only_inputs(timeline)
+    chains = audio_chains(timeline, inputs, level, clip_inputs)
+    return [
+        *inputs.args,
+        "-filter_complex",
+        ";\n".join(chains),
+        "-map",
+        "[a]",
+        "-map_metadata",
+        "-1",
+        *AAC_ARGS,
+        str(out_path),
+    ]
+
+
+AAC_ARGS = ["-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-ac", "2"]
