@@ -2,15 +2,15 @@
 
 The pipeline's own assembly step renders `final/film.mp4` with the automatic choices (a cut
 into a continuation, a crossfade elsewhere, the generated music). An export renders the
-selected takes again to a path the user chose, with their transitions, music and loudness.
-Only what the engine's assembler can do is offered; `unsupported()` names the rest so the
-dialog can disable it instead of silently ignoring it.
+selected takes again to a path the user chose, with their transition kind (cut, crossfade,
+dip to black, wipes, slides), look (a preset or a .cube file), music, loudness target and
+subtitles (none, a sidecar .srt, or burned into the picture): the assembler API of
+/work/notes/assembler_api.md.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -20,15 +20,16 @@ from typing import Any
 from genstudio.concurrency import run_blocking
 from genstudio.errors import GenStudioError, InputFileError
 from genstudio.media.assemble import AssemblyResult, assemble
+from genstudio.media.looks import NEUTRAL, resolve_look
 from genstudio.pipeline import finish
 from genstudio.pipeline.runner import Pipeline
 from genstudio.store import Store
-from genstudio.timeline import CUT, MusicBed, Timeline, Transition
+from genstudio.timeline import CUT, TRANSITION_KINDS, MusicBed, Timeline, Transition
 from genstudio.workspace import Workspace
 
-TRANSITIONS = ("auto", "cut", "crossfade")  # auto: cut into continuations, crossfade elsewhere
+# auto: cut into continuations, crossfade elsewhere (the pipeline's own choice)
+TRANSITIONS: tuple[str, ...] = ("auto", *TRANSITION_KINDS)
 SUBTITLES = ("none", "sidecar", "burned")
-SUPPORTED_SUBTITLES = ("none", "sidecar")  # the assembler writes an .srt; it cannot burn in
 DEFAULT_LOUDNESS = -14.0  # LUFS: what the big streaming platforms normalise to
 
 
@@ -39,8 +40,8 @@ class ExportOptions:
     transition_duration: float = 0.5
     music: str | None = "project"  # "project" (the generated bed), None (silence), or a file
     loudness: float | None = DEFAULT_LOUDNESS
-    subtitles: str = "sidecar"
-    look: str | None = None  # a .cube LUT; the assembler has no colour stage yet
+    subtitles: str = "sidecar"  # "none" | "sidecar" (.srt beside the film) | "burned"
+    look: str | None = None  # a preset name (genstudio.media.looks.LOOKS) or a .cube path
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ExportOptions:
@@ -53,14 +54,16 @@ class ExportOptions:
         return asdict(self)
 
 
-def unsupported(options: ExportOptions) -> list[str]:
-    """Options the engine cannot honour today (the dialog disables these)."""
-    problems = []
-    if options.subtitles not in SUPPORTED_SUBTITLES:
-        problems.append(f"subtitles '{options.subtitles}' (only a sidecar .srt can be written)")
-    if options.look:
-        problems.append("a look (the assembler has no colour grading stage yet)")
-    return problems
+def check(options: ExportOptions) -> None:
+    """Refuse, naming the option, what the assembler would reject only after a long render."""
+    if options.transition not in TRANSITIONS:
+        raise GenStudioError(f"unknown transition {options.transition!r}")
+    if options.subtitles not in SUBTITLES:
+        raise GenStudioError(f"unknown subtitles choice {options.subtitles!r}")
+    output = Path(options.output)
+    if output.suffix.lower() != ".mp4":
+        raise InputFileError(output, "the film is written as MP4: use a .mp4 file name")
+    resolve_look(options.look)  # an unknown preset or a missing/bad .cube raises here
 
 
 def _transitions(timeline: Timeline, kind: str, seconds: float) -> Timeline:
@@ -69,10 +72,10 @@ def _transitions(timeline: Timeline, kind: str, seconds: float) -> Timeline:
     clips = []
     for index, clip in enumerate(timeline.clips):
         fade = CUT
-        if kind == "crossfade" and index > 0:
+        if kind != "cut" and index > 0:
             # never longer than half of either neighbour (the Timeline rejects that)
             fit = min(seconds, clip.duration / 2, timeline.clips[index - 1].duration / 2)
-            fade = Transition(kind="crossfade", duration=round(fit, 3)) if fit > 0 else CUT
+            fade = Transition(kind=kind, duration=round(fit, 3)) if fit > 0 else CUT
         clips.append(clip.model_copy(update={"transition_in": fade}))
     return timeline.model_copy(update={"clips": clips})
 
@@ -90,14 +93,8 @@ async def export_film(
     options: ExportOptions,
     progress: Callable[[float], None] | None = None,
 ) -> AssemblyResult:
-    problems = unsupported(options)
-    if problems:
-        raise GenStudioError("cannot export with " + "; ".join(problems))
-    if options.transition not in TRANSITIONS:
-        raise GenStudioError(f"unknown transition {options.transition!r}")
+    await run_blocking(check, options)  # reads the .cube file
     output = Path(options.output)
-    if output.suffix.lower() != ".mp4":
-        raise InputFileError(output, "the film is written as MP4: use a .mp4 file name")
     ctx = await Pipeline(store, workspace, project_id).context()
     cuts = await finish.usable_cuts(ctx)
     if not cuts:
@@ -115,15 +112,18 @@ async def export_film(
         timeline = timeline.model_copy(update={"music": MusicBed(path=music)})
     output.parent.mkdir(parents=True, exist_ok=True)
     cancel = threading.Event()
+    look = None if options.look in (None, "", NEUTRAL) else options.look
     try:
-        result = await run_blocking(
-            assemble, timeline, output, progress=progress, cancel=cancel, loudness=options.loudness
+        return await run_blocking(
+            assemble,
+            timeline,
+            output,
+            progress=progress,
+            cancel=cancel,
+            loudness=options.loudness,
+            look=look,
+            subtitles=options.subtitles,
         )
     except asyncio.CancelledError:
         cancel.set()  # FFmpeg is terminated; the previous file at `output` stays as it was
         raise
-    if options.subtitles == "none" and result.srt_path is not None:
-        with contextlib.suppress(FileNotFoundError):
-            result.srt_path.unlink()
-        result = AssemblyResult(result.path, result.duration, None)
-    return result

@@ -12,9 +12,11 @@ import pytest
 from PySide6.QtGui import QDesktopServices
 
 from genstudio.media.ffmpeg import ffmpeg_exe
+from genstudio.media.looks import look_names
 from genstudio.media.probe import probe as probe_media
 from genstudio.models import AudioCue, DialogueLine, Scene, SceneStatus, Take
 from genstudio.projects import new_project_from_idea
+from genstudio.timeline import TRANSITION_KINDS
 from tests.ui.fake_controller import FakeController
 from tests.ui.fixtures_b import *  # noqa: F403
 from tests.ui.fixtures_b import wait_until
@@ -156,10 +158,18 @@ def test_validation_and_unavailable_options(qtbot, qloop, b_controller, tmp_path
     assert dialog.status_label.text() == "Choose an existing music file."
     assert not dialog.is_running()
 
-    burned = dialog.subtitles_combo.model().item(2)
-    assert not burned.isEnabled() and "sidecar .srt only" in burned.toolTip()
-    assert not dialog.look_combo.isEnabled() and dialog.look_combo.currentData() is None
-    assert not dialog.transition_seconds.isEnabled()  # only a crossfade has a length
+    # the assembler's own lists: every transition kind and look preset is offered
+    kinds = [dialog.transition_combo.itemData(i) for i in range(dialog.transition_combo.count())]
+    assert kinds == ["auto", *TRANSITION_KINDS]
+    looks = [dialog.look_combo.itemData(i) for i in range(dialog.look_combo.count())]
+    assert looks == [None, *(n for n in look_names() if n != "neutral")]
+    assert dialog.subtitles_combo.findData("burned") >= 0
+    assert not dialog.transition_seconds.isEnabled()  # automatic: the pipeline's own lengths
+    dialog.transition_combo.setCurrentIndex(dialog.transition_combo.findData("cut"))
+    assert not dialog.transition_seconds.isEnabled()  # a cut has no length
+    dialog.transition_combo.setCurrentIndex(dialog.transition_combo.findData("wipeleft"))
+    assert dialog.transition_seconds.isEnabled()
+    dialog.transition_combo.setCurrentIndex(0)
     dialog.normalise_box.setChecked(False)
     assert not dialog.loudness.isEnabled()
     dialog.music_edit.setText("")
@@ -168,3 +178,38 @@ def test_validation_and_unavailable_options(qtbot, qloop, b_controller, tmp_path
     assert options is not None and options.loudness is None and options.music == "project"
     assert dialog.loudness.value() == -14.0
     dialog.close()
+
+
+def _frame(path: Path, seconds: float) -> np.ndarray:
+    capture = cv2.VideoCapture(str(path))
+    capture.set(cv2.CAP_PROP_POS_MSEC, seconds * 1000)
+    ok, frame = capture.read()
+    capture.release()
+    assert ok, f"no frame at {seconds} s in {path}"
+    return frame.astype(np.int16)
+
+
+def test_look_dip_and_burned_subtitles_reach_the_film(qtbot, qloop, fake, tmp_path) -> None:
+    qloop.run_until_complete(fake.open_project(make_rendered_project(fake, 1.5)))
+    burned, plain = tmp_path / "burned.mp4", tmp_path / "plain.mp4"
+    dialog = _dialog(qtbot, fake, burned)
+    dialog.transition_combo.setCurrentIndex(dialog.transition_combo.findData("dip"))
+    dialog.transition_seconds.setValue(0.5)
+    dialog.look_combo.setCurrentIndex(dialog.look_combo.findData("noir"))
+    dialog.music_combo.setCurrentIndex(dialog.music_combo.findData("none"))
+    dialog.subtitles_combo.setCurrentIndex(dialog.subtitles_combo.findData("burned"))
+    qloop.run_until_complete(_click_and_wait(dialog))
+    assert dialog.status_label.text() == f"Film written to {burned}"
+    dialog.output_edit.setText(str(plain))
+    dialog.subtitles_combo.setCurrentIndex(dialog.subtitles_combo.findData("none"))
+    qloop.run_until_complete(_click_and_wait(dialog))
+    dialog.close()
+
+    assert abs(probe_media(burned).duration - 2.5) < 0.1  # the dip overlaps the clips by 0.5 s
+    assert not burned.with_suffix(".srt").exists()  # burned in, no sidecar
+    with_text, without = _frame(burned, 0.7), _frame(plain, 0.7)  # "Good morning." is spoken
+    channels = with_text[..., 0] - with_text[..., 2], with_text[..., 1] - with_text[..., 2]
+    assert max(int(np.abs(c).max()) for c in channels) < 24  # noir: black and white
+    height = with_text.shape[0]
+    assert np.abs(with_text[: height // 2] - without[: height // 2]).mean() < 2
+    assert np.abs(with_text[height * 2 // 3 :] - without[height * 2 // 3 :]).mean() > 2

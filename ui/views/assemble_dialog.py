@@ -4,7 +4,8 @@ a progress bar driven by FFmpeg's own progress, Cancel, and "Open folder" when d
 The dialog builds the options (`ui.export_film.ExportOptions`) and awaits
 `controller.assemble(options, progress)`. `progress(fraction)` is called on FFmpeg's reader
 thread: it only emits a signal of a QObject living in the GUI thread, so the bar is updated
-there. Options the assembler cannot honour yet are shown disabled, with the reason.
+there. Transitions, looks and subtitle modes are the assembler's own lists (TRANSITION_KINDS,
+look_names()), so a kind it gains shows up here (with its raw name until translated).
 """
 
 from __future__ import annotations
@@ -13,8 +14,16 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QStandardItemModel
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    Qt,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,7 +41,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from genstudio.resources import resources_root
+from genstudio.media.looks import NEUTRAL, look_names
+from genstudio.timeline import TRANSITION_KINDS
 from ui.export_film import DEFAULT_LOUDNESS, ExportOptions
 
 PROGRESS_STEPS = 1000
@@ -42,9 +52,30 @@ class _ProgressRelay(QObject):
     fraction = Signal(float)
 
 
-def available_looks() -> list[Path]:
-    folder = resources_root() / "looks"
-    return sorted(folder.glob("*.cube")) if folder.is_dir() else []
+def _t(text: str) -> str:
+    return QCoreApplication.translate("AssembleDialog", text)
+
+
+TRANSITION_LABELS = {
+    "cut": QT_TRANSLATE_NOOP("AssembleDialog", "Cut"),
+    "crossfade": QT_TRANSLATE_NOOP("AssembleDialog", "Crossfade"),
+    "dip": QT_TRANSLATE_NOOP("AssembleDialog", "Dip to black"),
+    "wipeleft": QT_TRANSLATE_NOOP("AssembleDialog", "Wipe left"),
+    "wiperight": QT_TRANSLATE_NOOP("AssembleDialog", "Wipe right"),
+    "wipeup": QT_TRANSLATE_NOOP("AssembleDialog", "Wipe up"),
+    "wipedown": QT_TRANSLATE_NOOP("AssembleDialog", "Wipe down"),
+    "slideleft": QT_TRANSLATE_NOOP("AssembleDialog", "Slide left"),
+    "slideright": QT_TRANSLATE_NOOP("AssembleDialog", "Slide right"),
+    "slideup": QT_TRANSLATE_NOOP("AssembleDialog", "Slide up"),
+    "slidedown": QT_TRANSLATE_NOOP("AssembleDialog", "Slide down"),
+}
+LOOK_LABELS = {
+    "warm": QT_TRANSLATE_NOOP("AssembleDialog", "Warm"),
+    "cool": QT_TRANSLATE_NOOP("AssembleDialog", "Cool"),
+    "teal_orange": QT_TRANSLATE_NOOP("AssembleDialog", "Teal and orange"),
+    "bleach_bypass": QT_TRANSLATE_NOOP("AssembleDialog", "Bleach bypass"),
+    "noir": QT_TRANSLATE_NOOP("AssembleDialog", "Noir (black and white)"),
+}
 
 
 class AssembleDialog(QDialog):
@@ -64,8 +95,9 @@ class AssembleDialog(QDialog):
         self.transition_combo.addItem(
             self.tr("Automatic: cut into continuations, crossfade elsewhere"), "auto"
         )
-        self.transition_combo.addItem(self.tr("Cut"), "cut")
-        self.transition_combo.addItem(self.tr("Crossfade"), "crossfade")
+        for kind in TRANSITION_KINDS:
+            label = TRANSITION_LABELS.get(kind)
+            self.transition_combo.addItem(_t(label) if label else kind, kind)
         self.transition_seconds = QDoubleSpinBox(self)
         self.transition_seconds.setRange(0.1, 3.0)
         self.transition_seconds.setSingleStep(0.1)
@@ -77,11 +109,11 @@ class AssembleDialog(QDialog):
 
         self.look_combo = QComboBox(self)
         self.look_combo.addItem(self.tr("None"), None)
-        for cube in available_looks():
-            self.look_combo.addItem(cube.stem, str(cube))
-        # The assembler has no colour stage yet: show what is installed, allow only "None".
-        self.look_combo.setEnabled(False)
-        self.look_combo.setToolTip(self.tr("Looks (.cube LUTs) are not applied by this version."))
+        for name in look_names():
+            if name != NEUTRAL:  # the identity LUT is the same as no look
+                label = LOOK_LABELS.get(name)
+                self.look_combo.addItem(_t(label) if label else name, name)
+        self.look_combo.setToolTip(self.tr("A colour grade applied to the whole film"))
 
         self.music_combo = QComboBox(self)
         self.music_combo.addItem(self.tr("Project music"), "project")
@@ -111,11 +143,6 @@ class AssembleDialog(QDialog):
         self.subtitles_combo.addItem(self.tr("None"), "none")
         self.subtitles_combo.addItem(self.tr("Sidecar file (.srt)"), "sidecar")
         self.subtitles_combo.addItem(self.tr("Burned into the picture"), "burned")
-        burned = self.subtitles_combo.model()
-        assert isinstance(burned, QStandardItemModel)
-        item = burned.item(2)
-        item.setEnabled(False)
-        item.setToolTip(self.tr("Not available yet: the assembler writes a sidecar .srt only."))
         self.subtitles_combo.setCurrentIndex(1)
 
         self.output_edit = QLineEdit(self)
@@ -182,7 +209,9 @@ class AssembleDialog(QDialog):
 
     @Slot()
     def _update_enabled(self, *_: object) -> None:
-        self.transition_seconds.setEnabled(self.transition_combo.currentData() == "crossfade")
+        # cuts have no length; every other kind overlaps the two clips by its duration
+        kind = self.transition_combo.currentData()
+        self.transition_seconds.setEnabled(kind not in ("auto", "cut"))
         from_file = self.music_combo.currentData() == "file"
         self.music_edit.setEnabled(from_file)
         self.music_browse.setEnabled(from_file)
