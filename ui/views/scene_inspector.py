@@ -37,6 +37,7 @@ from genstudio.models import (
     ShotSize,
 )
 from ui.controller import ProjectController
+from ui.seam import seam_colour, seam_text, seam_tooltip
 from ui.undo import SceneEditCommand
 from ui.views.dialogue_table import DialogueTable
 
@@ -85,6 +86,10 @@ class SceneInspector(QScrollArea):
         self.title.setObjectName("inspectorTitle")
         self.title.setWordWrap(True)
         outer.addWidget(self.title)
+        self.seam_label = QLabel(self.body)
+        self.seam_label.setObjectName("seamLabel")
+        self.seam_label.hide()
+        outer.addWidget(self.seam_label)
         outer.addWidget(self._approval_box())
 
         heading = QGroupBox(self.tr("Heading"), self.body)
@@ -245,11 +250,20 @@ class SceneInspector(QScrollArea):
             f"<b>{self.tr('Scene %d') % scene.number}</b> · {take}<br>{scene.heading.slug_line()}"
         )
         self.approval_label.setText(status)
+        self._update_seam(scene)
         self.approve_button.setEnabled(scene.approval is not Approval.APPROVED)
         self.lock_button.blockSignals(True)
         self.lock_button.setChecked(scene.locked)
         self.lock_button.setText(self.tr("Locked") if scene.locked else self.tr("Lock"))
         self.lock_button.blockSignals(False)
+
+    def _update_seam(self, scene: Scene) -> None:
+        take = self.controller.selected_take(scene.id)
+        text = seam_text(take)
+        self.seam_label.setText(text)
+        self.seam_label.setToolTip(seam_tooltip(take))
+        self.seam_label.setStyleSheet(f"color: {seam_colour(take)}; font-weight: 600;")
+        self.seam_label.setVisible(bool(text))
 
     # -- editing --------------------------------------------------------------------------
 

@@ -29,8 +29,10 @@ from genstudio.models import Take
 from genstudio.storyboard import continuation_chain
 from ui.controller import ProjectController
 from ui.models.storyboard_model import thumbnail_source
+from ui.seam import seam_text, seam_tooltip
 
 THUMB = QSize(128, 77)
+SEAM_LINE = 16  # room for a third label line: "Seam 87 · ok"
 TakeRole = int(Qt.ItemDataRole.UserRole) + 1
 _runs = itertools.count(1)
 
@@ -51,7 +53,7 @@ class TakesStrip(QWidget):
         self.list.setWrapping(False)
         self.list.setMovement(QListView.Movement.Static)
         self.list.setIconSize(THUMB)
-        self.list.setFixedHeight(THUMB.height() + 52)
+        self.list.setFixedHeight(THUMB.height() + 52 + SEAM_LINE)
         self.list.setSpacing(4)
         self.list.itemClicked.connect(self._clicked)
         self.list.currentItemChanged.connect(self._current_changed)
@@ -101,7 +103,7 @@ class TakesStrip(QWidget):
             item.setData(TakeRole, take.id)
             item.setToolTip(self._tooltip(take))
             item.setIcon(self._icon(take))
-            item.setSizeHint(QSize(THUMB.width() + 16, THUMB.height() + 40))
+            item.setSizeHint(QSize(THUMB.width() + 16, THUMB.height() + 40 + SEAM_LINE))
             self.list.addItem(item)
             if take.id == selected:
                 current = item
@@ -114,7 +116,8 @@ class TakesStrip(QWidget):
     def _label(self, number: int, take: Take, selected: bool) -> str:
         state = self.tr("clip") if take.clip else self.tr("no clip yet")
         mark = "✓ " if selected else ""
-        return f"{mark}{self.tr('Take %d') % number}\n{state}"
+        seam = seam_text(take)  # continuation scenes: how well the start image matches
+        return f"{mark}{self.tr('Take %d') % number}\n{state}" + (f"\n{seam}" if seam else "")
 
     def _tooltip(self, take: Take) -> str:
         lines = [take.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")]
@@ -123,6 +126,9 @@ class TakesStrip(QWidget):
                 lines.append(f"{provenance.provider} {provenance.model}".strip())
         if take.cost:
             lines.append(self.tr("cost %.2f") % take.cost)
+        seam = seam_tooltip(take)
+        if seam:
+            lines += ["", seam]
         return "\n".join(lines)
 
     def _source(self, take: Take) -> Path | None:
