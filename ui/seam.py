@@ -24,6 +24,7 @@ def _t(text: str) -> str:
     return QCoreApplication.translate(CONTEXT, text)
 
 
+# Literal `QCoreApplication.translate("Seam", …)` calls below: lupdate only extracts those.
 def seam_of(take: Any) -> Any | None:
     return getattr(take, "seam", None) if take is not None else None
 
@@ -34,7 +35,10 @@ def seam_text(take: Any) -> str:
     if seam is None:
         return ""
     verdict = VERDICTS.get(seam.verdict)
-    return _t("Seam %d · %s") % (round(seam.score), _t(verdict) if verdict else seam.verdict)
+    return QCoreApplication.translate("Seam", "Seam %d · %s") % (
+        round(seam.score),
+        _t(verdict) if verdict else seam.verdict,
+    )
 
 
 def seam_colour(take: Any) -> str:
@@ -47,12 +51,19 @@ def seam_tooltip(take: Any) -> str:
     if seam is None:
         return ""
     lines = [
-        _t("How well this scene's start image matches the previous scene's last frame."),
-        _t("Score: %d of 100") % round(seam.score),
-        _t("Brightness drift: %.1f L*") % seam.luma_drift,
-        _t("Colour drift: ΔE %.1f") % seam.colour_drift,
-        _t("Sharpness: %d%% of the reference") % round(seam.sharpness_ratio * 100),
+        QCoreApplication.translate(
+            "Seam", "How well this scene's start image matches the previous scene's last frame."
+        ),
+        QCoreApplication.translate("Seam", "Score: %d of 100") % round(seam.score),
+        QCoreApplication.translate("Seam", "Brightness drift: %.1f L*") % seam.luma_drift,
+        QCoreApplication.translate("Seam", "Colour drift: ΔE %.1f") % seam.colour_drift,
+        QCoreApplication.translate("Seam", "Sharpness: %d%% of the reference")
+        % round(seam.sharpness_ratio * 100),
     ]
     if seam.colour_matched:
-        lines.append(_t("The start image was colour-matched to fix the seam."))
+        lines.append(
+            QCoreApplication.translate(
+                "Seam", "The start image was colour-matched to fix the seam."
+            )
+        )
     return "\n".join(lines)

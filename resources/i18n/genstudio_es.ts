@@ -206,12 +206,64 @@
         <translation>Fundido encadenado</translation>
     </message>
     <message>
-        <source>None</source>
-        <translation>Ninguno</translation>
+        <source>Dip to black</source>
+        <translation>Fundido a negro</translation>
     </message>
     <message>
-        <source>Looks (.cube LUTs) are not applied by this version.</source>
-        <translation>Esta versión no aplica looks (LUT .cube).</translation>
+        <source>Wipe left</source>
+        <translation>Cortinilla a la izquierda</translation>
+    </message>
+    <message>
+        <source>Wipe right</source>
+        <translation>Cortinilla a la derecha</translation>
+    </message>
+    <message>
+        <source>Wipe up</source>
+        <translation>Cortinilla hacia arriba</translation>
+    </message>
+    <message>
+        <source>Wipe down</source>
+        <translation>Cortinilla hacia abajo</translation>
+    </message>
+    <message>
+        <source>Slide left</source>
+        <translation>Deslizar a la izquierda</translation>
+    </message>
+    <message>
+        <source>Slide right</source>
+        <translation>Deslizar a la derecha</translation>
+    </message>
+    <message>
+        <source>Slide up</source>
+        <translation>Deslizar hacia arriba</translation>
+    </message>
+    <message>
+        <source>Slide down</source>
+        <translation>Deslizar hacia abajo</translation>
+    </message>
+    <message>
+        <source>Warm</source>
+        <translation>Cálido</translation>
+    </message>
+    <message>
+        <source>Cool</source>
+        <translation>Frío</translation>
+    </message>
+    <message>
+        <source>Teal and orange</source>
+        <translation>Verde azulado y naranja</translation>
+    </message>
+    <message>
+        <source>Bleach bypass</source>
+        <translation>Blanqueo omitido (bleach bypass)</translation>
+    </message>
+    <message>
+        <source>Noir (black and white)</source>
+        <translation>Noir (blanco y negro)</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Ninguno</translation>
     </message>
     <message>
         <source>Project music</source>
@@ -246,8 +298,8 @@
         <translation>Incrustados en la imagen</translation>
     </message>
     <message>
-        <source>Not available yet: the assembler writes a sidecar .srt only.</source>
-        <translation>Aún no disponible: el montaje solo escribe un .srt aparte.</translation>
+        <source>A colour grade applied to the whole film</source>
+        <translation>Un etalonaje de color aplicado a toda la película</translation>
     </message>
     <message>
         <source>Choose…</source>
@@ -340,6 +392,57 @@
     <message>
         <source>Assemble again</source>
         <translation>Montar de nuevo</translation>
+    </message>
+</context>
+<context>
+    <name>CameraLabels</name>
+    <message>
+        <source>establishing</source>
+        <translation>de situación</translation>
+    </message>
+    <message>
+        <source>wide</source>
+        <translation>general</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>medio</translation>
+    </message>
+    <message>
+        <source>close up</source>
+        <translation>primer plano</translation>
+    </message>
+    <message>
+        <source>extreme close up</source>
+        <translation>primerísimo primer plano</translation>
+    </message>
+    <message>
+        <source>static</source>
+        <translation>fija</translation>
+    </message>
+    <message>
+        <source>push in</source>
+        <translation>acercamiento</translation>
+    </message>
+    <message>
+        <source>pull out</source>
+        <translation>alejamiento</translation>
+    </message>
+    <message>
+        <source>pan left</source>
+        <translation>paneo a la izquierda</translation>
+    </message>
+    <message>
+        <source>pan right</source>
+        <translation>paneo a la derecha</translation>
+    </message>
+    <message>
+        <source>tilt up</source>
+        <translation>inclinación hacia arriba</translation>
+    </message>
+    <message>
+        <source>tilt down</source>
+        <translation>inclinación hacia abajo</translation>
     </message>
 </context>
 <context>
@@ -918,6 +1021,10 @@ Un estudio de storyboard para vídeo con IA.</translation>
         <translation>Tiempo: unos {duration} (medido en este equipo).</translation>
     </message>
     <message>
+        <source>Cost</source>
+        <translation>Coste</translation>
+    </message>
+    <message>
         <source>{label}: free (offline providers on this computer).</source>
         <translation>{label}: gratis (proveedores sin conexión en este ordenador).</translation>
     </message>
@@ -935,6 +1042,18 @@ Un estudio de storyboard para vídeo con IA.</translation>
     <message>
         <source>Created project “%s”</source>
         <translation>Proyecto «%s» creado</translation>
+    </message>
+    <message>
+        <source>%d jobs may have been charged without a result and %d were set aside: see the Jobs panel</source>
+        <translation>%d trabajos pueden haberse cobrado sin resultado y %d se apartaron: consulta el panel Trabajos</translation>
+    </message>
+    <message>
+        <source>Job %s is sent again</source>
+        <translation>El trabajo %s se envía de nuevo</translation>
+    </message>
+    <message>
+        <source>Job %s is queued again: the next run (F5) sends it</source>
+        <translation>El trabajo %s vuelve a la cola: la próxima ejecución (F5) lo envía</translation>
     </message>
     <message>
         <source>Plan approved (%d scenes)</source>
@@ -1169,6 +1288,10 @@ Un estudio de storyboard para vídeo con IA.</translation>
         <translation>generada</translation>
     </message>
     <message>
+        <source>Scene %d</source>
+        <translation>Escena %d</translation>
+    </message>
+    <message>
         <source>Locked</source>
         <translation>Bloqueada</translation>
     </message>
@@ -1179,6 +1302,49 @@ Un estudio de storyboard para vídeo con IA.</translation>
     <message>
         <source>Write what should change, then press again</source>
         <translation>Escribe qué debe cambiar y vuelve a pulsar</translation>
+    </message>
+</context>
+<context>
+    <name>Seam</name>
+    <message>
+        <source>ok</source>
+        <translation>bien</translation>
+    </message>
+    <message>
+        <source>check</source>
+        <translation>revisar</translation>
+    </message>
+    <message>
+        <source>bad</source>
+        <translation>mal</translation>
+    </message>
+    <message>
+        <source>Seam %d · %s</source>
+        <translation>Unión %d · %s</translation>
+    </message>
+    <message>
+        <source>How well this scene&apos;s start image matches the previous scene&apos;s last frame.</source>
+        <translation>Cuánto se parece la imagen inicial de esta escena al último fotograma de la escena anterior.</translation>
+    </message>
+    <message>
+        <source>Score: %d of 100</source>
+        <translation>Puntuación: %d de 100</translation>
+    </message>
+    <message>
+        <source>Brightness drift: %.1f L*</source>
+        <translation>Diferencia de brillo: %.1f L*</translation>
+    </message>
+    <message>
+        <source>Colour drift: ΔE %.1f</source>
+        <translation>Diferencia de color: ΔE %.1f</translation>
+    </message>
+    <message>
+        <source>Sharpness: %d%% of the reference</source>
+        <translation>Nitidez: %d%% de la referencia</translation>
+    </message>
+    <message>
+        <source>The start image was colour-matched to fix the seam.</source>
+        <translation>Se igualó el color de la imagen inicial para corregir la unión.</translation>
     </message>
 </context>
 <context>
@@ -1304,8 +1470,12 @@ Un estudio de storyboard para vídeo con IA.</translation>
         <translation>Instala y desbloquea un llavero (GNOME Keyring, KWallet, Llavero de macOS o Administrador de credenciales de Windows). Las claves nunca se escriben en disco en texto plano.</translation>
     </message>
     <message>
-        <source>{name} is not available in this build yet: a run with it selected will stop at the provider check.</source>
-        <translation>{name} aún no está disponible en esta versión: una ejecución con él seleccionado se detendrá en la comprobación de proveedores.</translation>
+        <source>No pipeline step uses lip-sync yet: this choice is kept for a later version.</source>
+        <translation>Ningún paso del proceso usa aún la sincronización labial: esta elección se guarda para una versión posterior.</translation>
+    </message>
+    <message>
+        <source>{name} cannot serve this role in this version: a run with it selected stops before anything is sent.</source>
+        <translation>{name} no puede cubrir esta función en esta versión: una ejecución con él elegido se detiene antes de enviar nada.</translation>
     </message>
     <message>
         <source>free: runs on this computer</source>
@@ -1593,6 +1763,10 @@ Un estudio de storyboard para vídeo con IA.</translation>
     <message>
         <source>no clip yet</source>
         <translation>aún sin clip</translation>
+    </message>
+    <message>
+        <source>Take %d</source>
+        <translation>Toma %d</translation>
     </message>
     <message>
         <source>cost %.2f</source>

@@ -2,7 +2,10 @@
 
 - one session QApplication of our own class (`qapp_cls`), offscreen (tests/conftest.py);
 - `qloop`: a qasync loop per test; scenarios run inside `qloop.run_until_complete(...)`;
-- guards that FAIL a test which leaves asyncio tasks, QThreads or started QTimers running;
+- guards that FAIL a test which leaves asyncio tasks, QThreads, started QTimers, QThreadPool
+  jobs or Python threads running (`no_dangling_qt`, `no_dangling_threads`, `qloop`);
+- `qtmodeltester` on every model of ours that a view is given (`models_checked`), for the
+  whole test: the real widgets' models are checked through every reset, move and edit;
 - QSettings redirected to a per-test folder, and an in-memory keyring for every test;
 - `controller`: a ProjectController on a fresh workspace, shut down (DB closed) afterwards.
 """
@@ -10,6 +13,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -18,7 +23,16 @@ import keyring
 import pytest
 import qasync
 from keyring.backend import KeyringBackend
-from PySide6.QtCore import QCoreApplication, QEvent, QSettings, QThread, QThreadPool, QTimer
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QCoreApplication,
+    QEvent,
+    QSettings,
+    QThread,
+    QThreadPool,
+    QTimer,
+)
+from PySide6.QtWidgets import QAbstractItemView, QTableView, QTreeView
 from shiboken6 import isValid
 
 from ui.app import GenStudioApp
@@ -128,6 +142,57 @@ def no_dangling_qt(monkeypatch: pytest.MonkeyPatch, qapp) -> Iterator[None]:
         problems.append(f"{busy} QThreadPool job(s) still running")
     if problems:
         pytest.fail("test left Qt work behind: " + "; ".join(problems))
+
+
+@pytest.fixture(autouse=True)
+def no_dangling_threads() -> Iterator[None]:
+    """Python threads a test starts (the DB writer, media pool workers, a fake server's
+    handlers, an FFmpeg progress reader) must have ended once its fixtures are torn down.
+    Set up before (so torn down after) every fixture a test asks for; a short grace period
+    lets a pool shut down with wait=False finish the job it was on."""
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    from genstudio.concurrency import shutdown_pools
+
+    shutdown_pools(wait=False)  # the shared media pool is lazily created by whoever needs it
+    deadline = time.monotonic() + 5.0
+    while True:
+        extra = [t for t in threading.enumerate() if t.ident not in before and t.is_alive()]
+        if not extra or time.monotonic() > deadline:
+            break
+        time.sleep(0.02)
+    if extra:
+        pytest.fail("test left threads running: " + ", ".join(sorted(t.name for t in extra)))
+
+
+@pytest.fixture(autouse=True)
+def models_checked(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """Every model of ours (module `ui.*`) set on a view goes through pytest-qt's
+    qtmodeltester, which keeps checking it on each signal until the test ends."""
+    from pytestqt.modeltest import ModelTester
+
+    testers: list[ModelTester] = []
+    seen: set[int] = set()
+
+    def checking(original):
+        def set_model(view: QAbstractItemView, model: QAbstractItemModel | None) -> None:
+            original(view, model)
+            module = type(model).__module__ if model is not None else ""
+            if module.startswith("ui.") and id(model) not in seen:
+                seen.add(id(model))
+                tester = ModelTester(request.config)
+                testers.append(tester)
+                tester.check(model, force_py=True)
+
+        return set_model
+
+    for cls in (QAbstractItemView, QTableView, QTreeView):
+        monkeypatch.setattr(cls, "setModel", checking(cls.setModel))
+    yield testers
+    for tester in testers:
+        model = getattr(tester, "_model", None)
+        if model is not None and isValid(model):  # deleted with its view: nothing to detach
+            tester._cleanup()
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)

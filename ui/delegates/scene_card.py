@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalett
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from genstudio.models import Scene
+from ui.labels import shot_size_label
 from ui.models.storyboard_model import HasImageRole, ProgressRole, SceneRole, ThumbnailRole
 
 BASE_WIDTH = 224  # card width at zoom 1.0
@@ -198,7 +199,7 @@ class SceneCardDelegate(QStyledItemDelegate):
             if count not in self._lines:
                 self._lines[count] = self.tr("%n line(s)", "", count)
             details += " · " + self._lines[count]
-        details += " · " + scene.camera.shot_size.value.replace("_", " ")
+        details += " · " + shot_size_label(scene.camera.shot_size)
         painter.setFont(fonts.regular)
         painter.setPen(palette.placeholderText().color())
         details = fonts.regular_metrics.elidedText(details, Qt.TextElideMode.ElideRight, width)

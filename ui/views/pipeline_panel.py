@@ -135,8 +135,12 @@ class PipelinePanel(QWidget):
         header.setSectionResizeMode(StepsModel.STEP, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(StepsModel.STATE, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(StepsModel.PROGRESS, QHeaderView.ResizeMode.Fixed)
-        header.resizeSection(StepsModel.PROGRESS, 110)
-        header.setStretchLastSection(True)
+        header.resizeSection(StepsModel.PROGRESS, 72)
+        # the detail column takes what is left and may shrink to nothing in a narrow dock
+        # (its text is also in the row's tooltip) instead of forcing a scroll bar
+        header.setSectionResizeMode(StepsModel.DETAIL, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(24)
+        self.table.verticalHeader().hide()  # the steps are named: row numbers add nothing
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
@@ -330,7 +334,8 @@ class PipelinePanel(QWidget):
             time = self.tr("Time: about {duration} (measured here).").format(
                 duration=format_duration(estimate.seconds)
             )
-        self.estimate_label.setText(f"{work} {self._cost_text(estimate, self.tr('Cost'))} {time}")
+        cost = self._cost_text(estimate, self.tr("Cost"))  # not in the f-string: lupdate
+        self.estimate_label.setText(f"{work} {cost} {time}")
 
     def _cost_text(self, estimate: Estimate, label: str) -> str:
         if estimate.free and not estimate.unpriced:

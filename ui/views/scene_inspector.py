@@ -37,6 +37,7 @@ from genstudio.models import (
     ShotSize,
 )
 from ui.controller import ProjectController
+from ui.labels import move_label, shot_size_label
 from ui.seam import seam_colour, seam_text, seam_tooltip
 from ui.undo import SceneEditCommand
 from ui.views.dialogue_table import DialogueTable
@@ -120,9 +121,9 @@ class SceneInspector(QScrollArea):
 
         shot = QGroupBox(self.tr("Shot"), self.body)
         form = QFormLayout(shot)
-        self.shot_size = _combo(shot, [(s.value.replace("_", " "), s.value) for s in ShotSize])
+        self.shot_size = _combo(shot, [(shot_size_label(s), s.value) for s in ShotSize])
         self.angle = _combo(shot, [(a, a) for a in ANGLES], editable=True)
-        self.movement = _combo(shot, [(m.value.replace("_", " "), m.value) for m in CameraMove])
+        self.movement = _combo(shot, [(move_label(m), m.value) for m in CameraMove])
         self.duration = QDoubleSpinBox(shot)
         self.duration.setRange(0.5, 120.0)
         self.duration.setSingleStep(0.5)
@@ -246,9 +247,8 @@ class SceneInspector(QScrollArea):
         if scene.approval is Approval.CHANGES_REQUESTED and scene.approval_note:
             status += f": {scene.approval_note}"
         take = self.tr("rendered") if scene.status.value == "completed" else scene.status.value
-        self.title.setText(
-            f"<b>{self.tr('Scene %d') % scene.number}</b> · {take}<br>{scene.heading.slug_line()}"
-        )
+        number = self.tr("Scene %d") % scene.number  # outside the f-string: lupdate skips those
+        self.title.setText(f"<b>{number}</b> · {take}<br>{scene.heading.slug_line()}")
         self.approval_label.setText(status)
         self._update_seam(scene)
         self.approve_button.setEnabled(scene.approval is not Approval.APPROVED)

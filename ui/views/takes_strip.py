@@ -117,7 +117,8 @@ class TakesStrip(QWidget):
         state = self.tr("clip") if take.clip else self.tr("no clip yet")
         mark = "✓ " if selected else ""
         seam = seam_text(take)  # continuation scenes: how well the start image matches
-        return f"{mark}{self.tr('Take %d') % number}\n{state}" + (f"\n{seam}" if seam else "")
+        title = self.tr("Take %d") % number  # outside the f-string: lupdate skips those
+        return f"{mark}{title}\n{state}" + (f"\n{seam}" if seam else "")
 
     def _tooltip(self, take: Take) -> str:
         lines = [take.created_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")]
