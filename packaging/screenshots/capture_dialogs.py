@@ -1,6 +1,7 @@
 """Real screenshots of the settings dialog, the new-project wizard and the assemble dialog.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" python packaging/screenshots/capture_dialogs.py [en] [es]
+    xvfb-run -a -s "-screen 0 1600x1000x24" \
+        python packaging/screenshots/capture_dialogs.py [en] [es]
 
 Everything runs for real in a throwaway workspace: a tiny screenplay goes through the offline
 pipeline, then each dialog is opened on it and its window is grabbed from the X screen.

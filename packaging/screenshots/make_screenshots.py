@@ -1,6 +1,7 @@
 """Refresh the README screenshots of the main window and the scene inspector, on a real X server.
 
-    xvfb-run -a -s "-screen 0 1600x1000x24" python packaging/screenshots/make_screenshots.py [en] [es]
+    xvfb-run -a -s "-screen 0 1600x1000x24" \
+        python packaging/screenshots/make_screenshots.py [en] [es]
 
 For each language: a fresh workspace, the window's own first run (the bundled demo screenplay
 in that language, planned offline), the plan approved and the film rendered with the offline
@@ -15,7 +16,13 @@ import asyncio
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPixmap
+    from PySide6.QtWidgets import QApplication
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "docs" / "screenshots"
@@ -24,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 SELECTED_SCENE = 2  # index in the storyboard: a scene with dialogue and a continuation
 
 
-async def wait_for(predicate, timeout: float = 300.0) -> None:
+async def wait_for(predicate: Callable[[], object], timeout: float = 300.0) -> None:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while not predicate():
@@ -33,14 +40,14 @@ async def wait_for(predicate, timeout: float = 300.0) -> None:
         await asyncio.sleep(0.05)
 
 
-def save(pixmap, name: str) -> None:
+def save(pixmap: QPixmap, name: str) -> None:
     path = OUT / name
     if not pixmap.save(str(path)):
         raise OSError(f"cannot write {path}")
     print(f"{path.relative_to(ROOT)}: {pixmap.width()}x{pixmap.height()}")
 
 
-async def shoot(app, language: str) -> None:
+async def shoot(app: QApplication, language: str) -> None:
     from genstudio.workspace import Workspace
     from ui.controller import ProjectController
     from ui.i18n import install_translator
