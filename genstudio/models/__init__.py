@@ -36,7 +36,7 @@ from genstudio.models.scene import (
     SceneHeading,
     new_id,
 )
-from genstudio.models.take import AudioCue, Provenance, Take, utcnow
+from genstudio.models.take import AudioCue, Provenance, SeamReport, SeamVerdict, Take, utcnow
 
 __all__ = [
     "MAX_PROMPT_CHARS",
@@ -67,6 +67,8 @@ __all__ = [
     "Scene",
     "SceneHeading",
     "SceneStatus",
+    "SeamReport",
+    "SeamVerdict",
     "ShotSize",
     "SourceKind",
     "StepName",

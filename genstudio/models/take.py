@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -41,6 +42,23 @@ class AudioCue(BaseModel):
     provenance: Provenance | None = None
 
 
+SeamVerdict = Literal["ok", "warn", "bad"]
+
+
+class SeamReport(BaseModel):
+    """How well a continuation's start image (the previous clip's last frame) matches the
+    previous scene's look; computed by `genstudio.media.seam.measure_seam`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    score: float = Field(ge=0, le=100)  # higher = smoother seam
+    luma_drift: float = Field(ge=0)  # |mean L* difference| (0..100)
+    colour_drift: float = Field(ge=0)  # ΔE (CIE76) between the two images' mean Lab colours
+    sharpness_ratio: float = Field(ge=0)  # start image / reference (contrast-normalised)
+    verdict: SeamVerdict
+    colour_matched: bool = False  # the start image was colour-matched to fix a bad seam
+
+
 class Take(BaseModel):
     """Paths are relative to the project folder; a clip is set only once it is validated."""
 
@@ -62,6 +80,9 @@ class Take(BaseModel):
     # the clip from trim_in to trim_out; trim_out None: to the end the scene normally uses.
     trim_in: float = Field(default=0.0, ge=0)
     trim_out: float | None = Field(default=None, gt=0)
+    # Continuations only: how the start image compares with the previous scene (None: not a
+    # continuation, or made before seams were measured).
+    seam: SeamReport | None = None
 
     @model_validator(mode="after")
     def _trims_in_order(self) -> Take:
