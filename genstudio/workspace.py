@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,21 +65,26 @@ class Workspace:
         return self.root / "projects" / folder
 
     def collect_partial_files(self, folders: list[Path], older_than: float) -> int:
-        """Delete leftovers of interrupted writes (`*.part`, atomic-write temporaries) that
-        predate `older_than` (a time.time() value): a crash leaves them, nothing reads them."""
+        """Delete leftovers of interrupted writes (`*.part` files, atomic-write temporaries,
+        and work folders such as the assembler's `*.part.pieces`) that predate `older_than`
+        (a time.time() value): a crash leaves them, nothing reads them. Returns how many
+        files and folders went."""
         removed = 0
         for folder in folders:
             if not folder.is_dir():
                 continue
-            for path in folder.rglob("*"):
-                name = path.name
-                if not (name.endswith(".part") or ".part." in name) or not path.is_file():
-                    continue
+            # listed first: removing a work folder while walking it would confuse rglob
+            leftovers = [p for p in folder.rglob("*") if _is_partial(p.name)]
+            for path in leftovers:
                 try:
-                    if path.stat().st_mtime < older_than:
+                    if path.stat().st_mtime >= older_than:
+                        continue
+                    if path.is_dir() and not path.is_symlink():
+                        shutil.rmtree(path)
+                    else:
                         path.unlink()
-                        removed += 1
-                except OSError:
+                    removed += 1
+                except OSError:  # gone already (inside a removed folder), or busy: next run
                     continue
         return removed
 
@@ -87,3 +93,7 @@ class Workspace:
         for sub in PROJECT_SUBDIRS:
             (base / sub).mkdir(parents=True, exist_ok=True)
         return base
+
+
+def _is_partial(name: str) -> bool:
+    return name.endswith(".part") or ".part." in name

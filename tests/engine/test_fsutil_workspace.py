@@ -91,3 +91,30 @@ def test_slugify_is_safe(text: str, slug: str) -> None:
 def test_written_files_are_readable_like_normal_files(tmp_path: Path) -> None:
     target = atomic_write_text(tmp_path / "film.srt", "1\n")
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_leftovers_of_a_killed_run_are_collected_but_nothing_newer(workspace: Workspace) -> None:
+    import os
+    import time
+
+    base = workspace.create_project_dir("p")
+    old_file = base / "clips" / "scene_001.mp4.part"
+    old_temp = base / "final" / ".film.abc123.part.mp4"
+    pieces = base / "final" / ".film.k_mya76a.part.pieces"  # the assembler's work folder
+    (pieces / "nested").mkdir(parents=True)
+    (pieces / "piece_0001.mp4").write_bytes(b"x")
+    (pieces / "nested" / "audio.m4a").write_bytes(b"x")
+    kept = base / "clips" / "scene_001.mp4"
+    for path in (old_file, old_temp, kept):
+        path.write_bytes(b"x")
+    an_hour_ago = time.time() - 3600
+    for path in (old_file, old_temp, pieces, kept):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    fresh = base / "clips" / "scene_002.mp4.part"  # a live download of this run
+    fresh.write_bytes(b"x")
+
+    removed = workspace.collect_partial_files([base], older_than=time.time() - 60)
+
+    assert removed == 3
+    assert not old_file.exists() and not old_temp.exists() and not pieces.exists()
+    assert kept.exists() and fresh.exists()
