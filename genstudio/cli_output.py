@@ -6,7 +6,8 @@ import sys
 from typing import TextIO
 
 from genstudio.events import Event, LogLine, SceneChanged, StepChanged
-from genstudio.models import Job, JobState, StepStatus
+from genstudio.media.seam import describe_seam
+from genstudio.models import Job, JobState, Scene, StepStatus
 from genstudio.store import Store
 
 
@@ -74,7 +75,26 @@ def print_status(store: Store, key: str | None, printer: Printer) -> None:
             f"{s.camera.movement.value:9} {s.approval.value:17} {s.status.value}{cont}"
             + (f"  [{s.error[:60]}]" if s.error else "")
         )
+    _print_seams(store, scenes, printer)
     _print_jobs(store.list_jobs(project.id), printer, store)
+
+
+def _print_seams(store: Store, scenes: list[Scene], printer: Printer) -> None:
+    """Continuity seams measured warn or bad, or colour-matched to repair them (on the
+    continuing scene's selected take)."""
+    numbers = {s.id: s.number for s in scenes}
+    flagged = []
+    for scene in scenes:
+        if not (scene.continues_from and scene.selected_take_id):
+            continue
+        seam = store.get_take(scene.selected_take_id).seam
+        if seam is not None and (seam.verdict != "ok" or seam.colour_matched):
+            flagged.append(f"  {numbers.get(scene.continues_from, '?')}→{scene.number}: "
+                           f"{describe_seam(seam)}")  # fmt: skip
+    if flagged:
+        printer.line("  seams to look at:")
+        for line in flagged:
+            printer.line(f"  {line}")
 
 
 def _print_jobs(jobs: list[Job], printer: Printer, store: Store | None = None) -> None:

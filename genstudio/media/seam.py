@@ -131,6 +131,15 @@ def colour_is_bad(report: SeamReport, thresholds: SeamThresholds = THRESHOLDS) -
     return report.colour_drift >= thresholds.colour_bad or report.luma_drift >= thresholds.luma_bad
 
 
+def describe_seam(report: SeamReport) -> str:
+    """'seam 41 (bad): ΔL* 7.2, ΔE 9.8, sharpness 0.93' — for logs and the CLI."""
+    return (
+        f"seam {report.score:.0f} ({report.verdict}): ΔL* {report.luma_drift:.1f}, "
+        f"ΔE {report.colour_drift:.1f}, sharpness {report.sharpness_ratio:.2f}"
+        + (", colour-matched" if report.colour_matched else "")
+    )
+
+
 # -- measuring -------------------------------------------------------------------------------
 
 

@@ -126,6 +126,10 @@ class Project(BaseModel):
     budget: float | None = Field(default=None, ge=0)
     status: ProjectStatus = ProjectStatus.DRAFT
     seed: int = 0
+    # A continuation whose start frame drifted badly in colour/exposure starts from a
+    # colour-matched copy (the look holds across the chain, at the price of a visible step
+    # at the cut itself); off: it starts from the real last frame and the seam is only flagged.
+    seam_colour_match: bool = True
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
