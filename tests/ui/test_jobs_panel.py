@@ -160,3 +160,27 @@ def test_panel_filters_attention_retries_and_cancels(qtbot, qloop, fake, tmp_pat
     panel.close()
     assert not panel._tick_timer.isActive()
     qloop.run_until_complete(fake.shutdown())  # the retried job is still polling: stop it
+
+
+def test_a_burst_of_job_changes_is_one_update(qtmodeltester) -> None:
+    """Fifty jobs report together: the view gets one dataChanged and one insert per burst."""
+    project = Project(title="P")
+    jobs = [_job(project, key, state=JobState.POLLING, progress=0.1) for key in "abc"]
+    model = JobsModel()
+    model.load(jobs)
+    qtmodeltester.check(model, force_py=True)
+    changes: list[tuple[int, int]] = []
+    inserts: list[tuple[int, int]] = []
+    model.dataChanged.connect(lambda top, bottom, *_: changes.append((top.row(), bottom.row())))
+    model.rowsInserted.connect(lambda _parent, first, last: inserts.append((first, last)))
+    updated = [j.model_copy(update={"state": JobState.DONE}) for j in (jobs[0], jobs[2])]
+    model.upsert_many([*updated, _job(project, "d"), _job(project, "e")])
+    assert changes == [(0, 2)] and inserts == [(3, 4)]
+    assert [model.job(r).state for r in range(5)] == [
+        JobState.DONE,
+        JobState.POLLING,
+        JobState.DONE,
+        JobState.QUEUED,
+        JobState.QUEUED,
+    ]
+    assert model.job_by_id(model.job(4).id) is model.job(4)

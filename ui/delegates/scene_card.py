@@ -13,7 +13,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QS
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from genstudio.models import Scene
+from genstudio.models import Scene, ShotSize
 from ui.labels import shot_size_label
 from ui.models.storyboard_model import HasImageRole, ProgressRole, SceneRole, ThumbnailRole
 
@@ -53,6 +53,7 @@ class SceneCardDelegate(QStyledItemDelegate):
         # Translated once: tr() walks the installed translators, too slow for every paint.
         self._seconds = self.tr("%.1f s")
         self._lines: dict[int, str] = {}
+        self._sizes: dict[ShotSize, str] = {}
         self._font_cache: _Fonts | None = None
 
     # -- geometry -------------------------------------------------------------------------
@@ -199,7 +200,10 @@ class SceneCardDelegate(QStyledItemDelegate):
             if count not in self._lines:
                 self._lines[count] = self.tr("%n line(s)", "", count)
             details += " · " + self._lines[count]
-        details += " · " + shot_size_label(scene.camera.shot_size)
+        size = scene.camera.shot_size
+        if size not in self._sizes:  # translated once per size, not on every paint
+            self._sizes[size] = shot_size_label(size)
+        details += " · " + self._sizes[size]
         painter.setFont(fonts.regular)
         painter.setPen(palette.placeholderText().color())
         details = fonts.regular_metrics.elidedText(details, Qt.TextElideMode.ElideRight, width)

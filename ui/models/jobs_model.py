@@ -149,16 +149,30 @@ class JobsModel(QAbstractTableModel):
         self.endResetModel()
 
     def upsert(self, job: Job) -> None:
-        row = self._row_of.get(job.id)
-        if row is None:
-            row = len(self._jobs)
-            self.beginInsertRows(QModelIndex(), row, row)
-            self._jobs.append(job)
-            self._row_of[job.id] = row
+        self.upsert_many([job])
+
+    def upsert_many(self, jobs: Iterable[Job]) -> None:
+        """Apply a burst of job changes with one insert and one dataChanged: a view re-reads
+        (and may re-measure) every changed row per signal, and fifty jobs report together."""
+        changed: list[int] = []
+        new: list[Job] = []
+        for job in jobs:
+            row = self._row_of.get(job.id)
+            if row is None:
+                new.append(job)
+            else:
+                self._jobs[row] = job
+                changed.append(row)
+        if changed:
+            last = self.columnCount() - 1
+            self.dataChanged.emit(self.index(min(changed), 0), self.index(max(changed), last))
+        if new:
+            first = len(self._jobs)
+            self.beginInsertRows(QModelIndex(), first, first + len(new) - 1)
+            for offset, job in enumerate(new):
+                self._jobs.append(job)
+                self._row_of[job.id] = first + offset
             self.endInsertRows()
-            return
-        self._jobs[row] = job
-        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def tick(self) -> None:
         """Clock-driven columns changed for unfinished jobs."""

@@ -99,7 +99,9 @@ class JobsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Interactive, sized to the contents when rows arrive: ResizeToContents would
+        # re-measure every row on each progress update (fifty jobs, ten times a second).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
 
         self.reason_label = QLabel(self)
@@ -131,8 +133,8 @@ class JobsPanel(QWidget):
 
         self.attention_box.toggled.connect(self.proxy.set_only_attention)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.model.modelReset.connect(self._after_model_change)
-        self.model.rowsInserted.connect(self._after_model_change)
+        self.model.modelReset.connect(self._after_rows_change)
+        self.model.rowsInserted.connect(self._after_rows_change)
         self.model.dataChanged.connect(self._after_data_change)
         self.retry_button.clicked.connect(self._on_retry)
         self.cancel_button.clicked.connect(self._on_cancel)
@@ -178,11 +180,15 @@ class JobsPanel(QWidget):
         jobs = await store.run(_read_jobs, store, ids)
         if not isValid(self):
             return
-        for job in jobs:
-            if job.project_id == self._controller.project_id:
-                self.model.upsert(job)
+        pid = self._controller.project_id
+        self.model.upsert_many(job for job in jobs if job.project_id == pid)
 
     # -- display -------------------------------------------------------------------------------
+
+    @Slot()
+    def _after_rows_change(self, *_: object) -> None:
+        self.table.resizeColumnsToContents()
+        self._after_model_change()
 
     @Slot()
     def _after_model_change(self, *_: object) -> None:

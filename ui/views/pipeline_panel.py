@@ -63,6 +63,9 @@ def _gather_estimate_inputs(store: Store, project_id: str, workspace_root: Path)
     )
 
 
+DETAIL_MIN_WIDTH = 90  # px: below this the steps table drops its detail column
+
+
 def format_duration(seconds: float) -> str:
     seconds = round(seconds)
     if seconds < 90:
@@ -348,6 +351,20 @@ class PipelinePanel(QWidget):
                 names=", ".join(estimate.unpriced)
             )
         return text
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_detail_column()
+
+    def _fit_detail_column(self) -> None:
+        """Show the detail column only when it has room for a few words: a sliver of "…"
+        in a narrow dock is noise (the detail is in each row's tooltip either way)."""
+        header = self.table.horizontalHeader()
+        fixed = sum(
+            header.sectionSize(c) for c in (StepsModel.STEP, StepsModel.STATE, StepsModel.PROGRESS)
+        )
+        room = self.table.viewport().width() - fixed
+        self.table.setColumnHidden(StepsModel.DETAIL, room < DETAIL_MIN_WIDTH)
 
     def closeEvent(self, event: Any) -> None:
         self._estimate_timer.stop()
