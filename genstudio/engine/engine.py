@@ -90,6 +90,8 @@ class JobEngine:
         self._progressed: dict[str, asyncio.Event] = {}
         self._waiting_start: dict[str, asyncio.Future[None]] = {}
         self._probation: asyncio.Future[None] | None = None
+        # job id → resolved when cancel() has saved the job's final state (see wait())
+        self._cancelling: dict[str, asyncio.Future[None]] = {}
         self._closed = False
 
     # -- configuration ------------------------------------------------------------------------
@@ -163,7 +165,16 @@ class JobEngine:
             await asyncio.shield(waiting)  # a suspect on probation: started in its turn
         task = self._tasks.get(job_id)
         if task is not None:
-            return await asyncio.shield(task)
+            try:
+                return await asyncio.shield(task)
+            except asyncio.CancelledError:
+                # The job was cancelled (the user's Cancel), not the waiter: report the
+                # cancelled job, so one cancelled job fails its scene instead of the run.
+                cancelling = self._cancelling.get(job_id)
+                waiter = asyncio.current_task()
+                if cancelling is None or (waiter is not None and waiter.cancelling()):
+                    raise
+                await asyncio.shield(cancelling)
         return await self.store.run(self.store.get_job, job_id)
 
     async def run(self, job: Job) -> Job:
@@ -172,6 +183,15 @@ class JobEngine:
 
     async def cancel(self, job_id: str) -> Job:
         """Cancel locally and at the provider (its cancel endpoint is called once)."""
+        finished = asyncio.get_running_loop().create_future()
+        self._cancelling[job_id] = finished
+        try:
+            return await self._cancel(job_id)
+        finally:
+            self._cancelling.pop(job_id, None)
+            finished.set_result(None)
+
+    async def _cancel(self, job_id: str) -> Job:
         task = self._tasks.pop(job_id, None)
         if task is not None and not task.done():
             task.cancel()

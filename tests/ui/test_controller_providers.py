@@ -4,6 +4,8 @@ the engine. Remote runs go to the fake provider server, as the engine's own test
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from genstudio.engine.clock import FakeClock
@@ -135,3 +137,37 @@ def test_cancel_between_runs_discards_a_parked_job(
     with pytest.raises(GenStudioError, match="nothing to retry"):
         done = next(j for j in controller.store.list_jobs(pid) if j.state is JobState.DONE)
         run(controller.retry_job(done.id))
+
+
+def test_cancel_during_a_run_stops_that_job_at_the_provider_and_the_run_goes_on(
+    remote_controller, run, tmp_path, fake_providers
+):
+    fake, controller = fake_providers, remote_controller
+    # Runway polls answer slowly (real time), so its jobs are still in flight when we cancel
+    fake.faults.add("latency", provider="runway", endpoint="poll", delay=0.3, times=None)
+    pid = run(controller.create_from_fountain(write_tiny(tmp_path)))
+    finished: list[object] = []
+    controller.runFinished.connect(finished.append)
+
+    async def scenario() -> str:
+        task = controller.tasks.spawn("pipeline", controller.run_pipeline(auto_approve=True))
+        while True:
+            jobs = await controller.store.run(controller.store.list_jobs, pid)
+            remote = [j for j in jobs if j.provider == "runway" and j.remote_task_id]
+            if remote:
+                break
+            await asyncio.sleep(0.02)
+        await controller.cancel_job(remote[0].id)
+        await asyncio.wait([task], timeout=120)
+        assert task.done() and not task.cancelled()  # the run itself was not stopped
+        return remote[0].id
+
+    cancelled_id = run(scenario())
+    cancelled = controller.store.get_job(cancelled_id)
+    assert cancelled.state is JobState.CANCELLED
+    assert [c["task_id"] for c in fake.ledger.cancels("runway")] == [cancelled.remote_task_id]
+    assert len(finished) == 1 and not isinstance(finished[0], BaseException)
+    scene = next(s for s in controller.scenes() if s.id == cancelled.scene_id)
+    assert scene.status.value == "failed" and "cancelled" in scene.error
+    others = [j for j in controller.store.list_jobs(pid) if j.id != cancelled_id]
+    assert others and all(j.state is JobState.DONE for j in others)  # nothing left orphaned
