@@ -22,13 +22,10 @@ from PySide6.QtCore import QObject, Signal
 from genstudio import storyboard
 from genstudio.concurrency import shutdown_pools
 from genstudio.engine.clock import Clock
-from genstudio.engine.engine import RecoveryReport, mark_for_retry
 from genstudio.errors import GenStudioError
 from genstudio.events import EventBus, JobChanged, LogLine, ProjectChanged, StepChanged
 from genstudio.models import (
-    TERMINAL_JOB_STATES,
     Job,
-    JobState,
     Project,
     Scene,
     StepName,
@@ -44,6 +41,7 @@ from genstudio.workspace import Workspace
 from ui import blocking, snapshots
 from ui.bridge import EventBridge
 from ui.images import ThumbnailLoader
+from ui.job_actions import JobActions
 from ui.provider_session import SessionFactory
 from ui.settings import LAST_PROJECT, app_settings
 from ui.tasks import TaskManager
@@ -59,7 +57,7 @@ log = logging.getLogger("genstudio.ui")
 COALESCE_S = 0.1
 
 
-class ProjectController(QObject):
+class ProjectController(QObject, JobActions):
     projectsChanged = Signal()
     projectOpened = Signal(str)
     scenesReset = Signal()
@@ -234,71 +232,6 @@ class ProjectController(QObject):
         finally:
             self._session = None
             await asyncio.shield(session.close())
-
-    def _report_recovery(self, report: RecoveryReport | None) -> None:
-        if report and (report.in_doubt or report.quarantined):
-            self.logLine.emit(
-                logging.WARNING,
-                self.tr(
-                    "%d jobs may have been charged without a result and %d were set aside: "
-                    "see the Jobs panel"
-                )
-                % (len(report.in_doubt), len(report.quarantined)),
-            )
-
-    # -- jobs (the jobs panel's Retry / Cancel) ----------------------------------------------
-
-    async def retry_job(self, job_id: str) -> None:
-        """Send a failed, cancelled or parked job again (a new create: it may be billed).
-
-        During a run the run's engine drives it at once; otherwise it is queued and the next
-        run sends it (that run's recovery starts queued jobs before anything else)."""
-        engine = self._session.engine if self._session else None
-        job = await self.store.run(self.store.get_job, job_id)
-        if engine is not None and job.provider in engine.runners:
-            await engine.retry(job_id)
-            self.logLine.emit(logging.INFO, self.tr("Job %s is sent again") % job_id[:8])
-            return
-        job = await self.store.run(mark_for_retry, self.store, job_id)
-        self._job_event(job, "retry requested")
-        self.logLine.emit(
-            logging.INFO,
-            self.tr("Job %s is queued again: the next run (F5) sends it") % job_id[:8],
-        )
-
-    async def cancel_job(self, job_id: str) -> None:
-        """Stop a job here and at the provider (its cancel endpoint is called once)."""
-        job = await self.store.run(self.store.get_job, job_id)
-        if job.state in TERMINAL_JOB_STATES:
-            return
-        session, own = self._session, False
-        if session is None or session.engine is None or job.provider not in session.engine.runners:
-            # Between runs nothing drives the job: a session without recovery can still
-            # reach its provider to cancel the remote task.
-            session, own = await self.sessions.open_for_provider(job.provider), True
-        try:
-            if session is not None and session.engine is not None:
-                await session.engine.cancel(job_id)
-            else:
-                await self._cancel_locally(job)
-        finally:
-            if own and session is not None:
-                await session.close()
-
-    async def _cancel_locally(self, job: Job) -> None:
-        job.state = JobState.CANCELLED
-        if job.remote_task_id:
-            job.last_error = (
-                f"cancelled here only: {job.provider} is no longer configured with a key, so "
-                "its task may still run (and be billed) at the provider"
-            )
-        saved = await self.store.run(self.store.save_job, job, durable=True)
-        self._job_event(saved, "cancelled")
-
-    def _job_event(self, job: Job, detail: str) -> None:
-        self.events.emit(
-            JobChanged(job.project_id, job.id, job.kind, job.provider, job.state.value, detail, 0.0)
-        )
 
     async def _as_run(self, work: Any, *, reload: bool = True) -> Any:
         """Run `work` as the one pipeline-like run: marks running, reloads, then reports."""
