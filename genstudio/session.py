@@ -34,6 +34,10 @@ REMOTE_MEDIA = {"runway", "fal", "luma", "elevenlabs"}
 REMOTE_LLM = {"openai", "anthropic"}
 
 
+# validate_clip/validate_audio decode in an FFmpeg subprocess; images are decoded in-process
+ISOLATED_VALIDATION = frozenset({"video", "speech", "music"})
+
+
 def validate_output(kind: str, path: Path) -> None:
     """The engine's gate between a download and a 'done' job: real, complete media only."""
     from genstudio.media.probe import validate_audio, validate_clip, validate_image
@@ -111,6 +115,7 @@ class EngineSession:
                 events=self.events,
                 downloader=downloader,
                 validator=validate_output,
+                isolated_validation=ISOLATED_VALIDATION,
             )
         return self.engine
 

@@ -76,6 +76,7 @@ class JobEngine:
         events: EventBus | None = None,
         downloader: Downloader | None = None,
         validator: Validator | None = None,
+        isolated_validation: frozenset[str] = frozenset(),
         rng: random.Random | None = None,
     ) -> None:
         self.store = store
@@ -83,6 +84,8 @@ class JobEngine:
         self.events = events or EventBus()
         self.downloader = downloader or Downloader()
         self.validator = validator
+        # job kinds whose validator decodes in a subprocess: nothing they do can crash the app
+        self.isolated_validation = isolated_validation
         self.rng = rng or random.Random()
         self.runners: dict[str, RemoteRunner] = {}
         self.lanes: dict[str, Lane] = {}
@@ -252,6 +255,7 @@ class JobEngine:
             if job.state in IN_FLIGHT or job.attention_reason == "stuck":
                 if job.driven:
                     job.crash_count += 1
+                    job.crash_state = job.state.value
                 job.driven = False
                 if job.crash_count >= QUARANTINE_AFTER:
                     job.state, job.attention_reason = JobState.NEEDS_ATTENTION, "quarantined"

@@ -344,7 +344,15 @@ class JobRunner:
                     )
                 await self.clock.sleep(decision.delay)
         crash_point("after_download_before_validate", self.job.key)
+        if job.crash_count and job.crash_state != JobState.VALIDATING.value:
+            job.crash_count = 0  # the whole file arrived since that crash: progress past it
+        self.progressed.set()
         job.state = JobState.VALIDATING
+        if job.kind in self.engine.isolated_validation:
+            # Decoding runs in a subprocess, so nothing this job does can take the app down
+            # meanwhile: a crash then (often during a wait for a busy media pool) is not counted
+            # against it, or two unlucky kills would quarantine a healthy job.
+            job.driven = False
         await self._save()
         try:
             if self.engine.validator is not None:

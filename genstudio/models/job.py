@@ -56,6 +56,7 @@ class Job(BaseModel):
     attempts: int = 0
     crash_count: int = 0  # process deaths while this job was being driven, without progress since
     driven: bool = False  # a process was driving it (so a crash of that process is on its record)
+    crash_state: str = ""  # the state the last counted crash left it in (progress = moving past)
     active_seconds: float = 0.0
     estimate_seconds: float = 0.0
     cost: float = 0.0

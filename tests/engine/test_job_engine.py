@@ -432,3 +432,58 @@ async def test_user_retry_of_in_doubt_job_is_a_new_create(store, project, tmp_pa
         await engine.close()
     assert done.state is JobState.DONE and len(runner.submits) == 2
     assert runner.submits[0] == first_key != runner.submits[1]
+
+
+@pytest.mark.asyncio
+async def test_a_finished_download_forgives_the_crash_and_isolated_validation_is_not_blamed(
+    store, project, tmp_path
+) -> None:
+    """T1 vs T4: random kills must not quarantine a healthy job. A crash counted while it was
+    polling is forgiven once its file has fully arrived, and while a subprocess validates it a
+    crash of the app is not its doing."""
+    runner = ScriptedRunner()
+    job = _polling_job(project, tmp_path, runner, "v", crashes=1, driven=False)
+    job.crash_state = JobState.POLLING.value
+    job.state, job.output_urls = JobState.DOWNLOADING, ["https://93.184.216.34/clip.mp4"]
+    store.save_job(job)
+    seen_during_validation: list[Job] = []
+
+    def validator(kind: str, path: Path) -> None:
+        seen_during_validation.append(store.get_job(job.id))
+        _validator(kind, path)
+
+    downloader = Downloader(DownloadPolicy(), transport=cdn_transport({"/clip.mp4": MEDIA}, []))
+    engine = JobEngine(
+        store,
+        clock=FakeClock(),
+        downloader=downloader,
+        validator=validator,
+        isolated_validation=frozenset({"video"}),
+    )
+    engine.register(runner, LaneConfig(runner.lane, max_concurrent=2, min_interval=0))
+    try:
+        await engine.recover()
+        done = await engine.wait(job.id)
+    finally:
+        await engine.close()
+    assert done.state is JobState.DONE
+    (during,) = seen_during_validation
+    assert during.state is JobState.VALIDATING
+    assert during.crash_count == 0 and not during.driven  # a kill now would cost it nothing
+
+
+@pytest.mark.asyncio
+async def test_a_crash_during_in_process_validation_still_counts(store, project, tmp_path) -> None:
+    """Images are decoded in-process: a job whose file crashes the decoder every time must
+    still be quarantined, so the re-download before each attempt is no excuse."""
+    runner = ScriptedRunner()
+    job = _polling_job(project, tmp_path, runner, "i", crashes=1, driven=True)
+    job.kind, job.crash_state = "image", JobState.VALIDATING.value
+    job.state, job.output_urls = JobState.VALIDATING, ["https://93.184.216.34/clip.mp4"]
+    store.save_job(job)
+    engine = make_engine(store, runner)
+    try:
+        report = await engine.recover()
+    finally:
+        await engine.close()
+    assert report.quarantined == [job.id]
