@@ -360,11 +360,16 @@ class PipelinePanel(QWidget):
         """Show the detail column only when it has room for a few words: a sliver of "…"
         in a narrow dock is noise (the detail is in each row's tooltip either way)."""
         header = self.table.horizontalHeader()
-        fixed = sum(
-            header.sectionSize(c) for c in (StepsModel.STEP, StepsModel.STATE, StepsModel.PROGRESS)
+        needed = (
+            self.table.sizeHintForColumn(StepsModel.STEP)
+            + header.sectionSize(StepsModel.STATE)
+            + header.sectionSize(StepsModel.PROGRESS)
         )
-        room = self.table.viewport().width() - fixed
-        self.table.setColumnHidden(StepsModel.DETAIL, room < DETAIL_MIN_WIDTH)
+        hide = self.table.viewport().width() - needed < DETAIL_MIN_WIDTH
+        self.table.setColumnHidden(StepsModel.DETAIL, hide)
+        # without the detail column the step names take the spare width
+        mode = QHeaderView.ResizeMode.Stretch if hide else QHeaderView.ResizeMode.ResizeToContents
+        header.setSectionResizeMode(StepsModel.STEP, mode)
 
     def closeEvent(self, event: Any) -> None:
         self._estimate_timer.stop()
