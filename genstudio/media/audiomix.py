@@ -293,4 +293,15 @@ def encode_args(timeline: Timeline, level: str, out_path: Path | str) -> list[st
     ]
 
 
-AAC_ARGS = ["-c:a", "aac", "-b:a", "192k", "-ar", str(SAMPLE_RATE), "-ac", "2"]
+AAC_ARGS = [
+    "-c:a",
+    "aac",
+    "-aac_coder",
+    "fast",
+    "-b:a",
+    "192k",
+    "-ar",
+    str(SAMPLE_RATE),
+    "-ac",
+    "2",
+]
