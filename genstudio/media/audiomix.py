@@ -75,12 +75,62 @@ def has_sound(timeline: Timeline) -> bool:
     return bool(timeline.dialogue or timeline.music or any(c.has_audio for c in timeline.clips))
 
 
-def clip_sound_chains(timeline: Timeline, clip_inputs: Mapping[int, int]) -> list[str]:
+@dataclass(frozen=True)
+class Placed:
+    """One sound on the film's timeline: `chain` (filters from an input, without an output
+    label) yields it from its own time 0; it belongs at film sample `start`, lasting at most
+    `length` samples."""
+
+    chain: str
+    start: int
+    length: int
+
+
+def lanes(items: list[Placed], prefix: str) -> tuple[list[str], list[str]]:
+    """Chains placing every item at its time, and their output labels.
+
+    Items that do not overlap share a lane: one `concat` of each sound padded with silence up
+    to the next one's start, so a lane's cost is the film's length however many sounds it
+    holds. (Delaying every sound to its start and mixing them all would make FFmpeg mix N
+    film-long tracks: quadratic in the number of clips or lines.) Overlapping items (a
+    crossfade, dual dialogue) go to further lanes, which are mixed."""
+    packed: list[list[Placed]] = []
+    for item in sorted(items, key=lambda it: it.start):
+        lane = next((ln for ln in packed if ln[-1].start + ln[-1].length <= item.start), None)
+        if lane is None:
+            packed.append([item])
+        else:
+            lane.append(item)
+    chains, labels = [], []
+    for n, lane in enumerate(packed):
+        parts = []
+        for k, item in enumerate(lane):
+            chain = item.chain
+            until = lane[k + 1].start if k + 1 < len(lane) else item.start + item.length
+            if k == 0 and item.start:
+                chain += f",adelay=delays={item.start}S:all=1"
+                width = until
+            else:
+                width = until - item.start
+            # padded and cut in samples: the next sound starts on its exact sample
+            chains.append(
+                f"{chain},apad=whole_len={width},atrim=end_sample={width}[{prefix}{n}p{k}]"
+            )
+            parts.append(f"[{prefix}{n}p{k}]")
+        if len(parts) == 1:
+            chains.append(f"{parts[0]}anull[{prefix}{n}]")
+        else:
+            chains.append(f"{''.join(parts)}concat=n={len(parts)}:v=0:a=1[{prefix}{n}]")
+        labels.append(f"[{prefix}{n}]")
+    return chains, labels
+
+
+def clip_sounds(timeline: Timeline, clip_inputs: Mapping[int, int]) -> list[Placed]:
     """The sound of each clip that has some (`clip_inputs`: clip index → input index), cut
-    and faded where its picture is, delayed to its film frame: chains ending in [ca<i>]."""
+    and faded where its picture is, placed at its film frame."""
     plan = frame_plan(timeline)
     rate = float(fps_fraction(timeline.fps))
-    chains = []
+    placed = []
     for i, clip in enumerate(timeline.clips):
         if not clip.has_audio or i not in clip_inputs:
             continue
@@ -97,10 +147,9 @@ def clip_sound_chains(timeline: Timeline, clip_inputs: Mapping[int, int]) -> lis
             chain += f",afade=t=in:d={num(fade_in)}"
         if fade_out:
             chain += f",afade=t=out:st={num(length - fade_out)}:d={num(fade_out)}"
-        at = samples((plan[i].start + visible.first) / rate)
-        chain += f",adelay=delays={at}S:all=1[ca{i}]"
-        chains.append(chain)
-    return chains
+        start = samples((plan[i].start + visible.first) / rate)
+        placed.append(Placed(chain, start, samples((plan[i].start + visible.end) / rate) - start))
+    return placed
 
 
 def audio_chains(
@@ -109,19 +158,16 @@ def audio_chains(
     """Audio filters ending in [a]; `level` is the loudness filter ("" for none). Dialogue
     and music inputs are added to `inputs`; the clips' are already there (`clip_inputs`)."""
     length = num(film_seconds(timeline))
-    chains = clip_sound_chains(timeline, clip_inputs)
-    clip_labels = [
-        f"[ca{i}]" for i, c in enumerate(timeline.clips) if c.has_audio and i in clip_inputs
-    ]
-
-    dialogue_labels: list[str] = []
-    for k, line in enumerate(timeline.dialogue):
+    chains, clip_labels = lanes(clip_sounds(timeline, clip_inputs), "ca")
+    lines = []
+    for line in timeline.dialogue:
         index = inputs.add(line.path)
-        chains.append(
-            f"[{index}:a:0]{AUDIO_FORMAT},atrim=duration={num(line.duration)},"
-            f"asetpts=PTS-STARTPTS,adelay=delays={samples(line.start)}S:all=1[dl{k}]"
+        chain = (
+            f"[{index}:a:0]{AUDIO_FORMAT},atrim=duration={num(line.duration)},asetpts=PTS-STARTPTS"
         )
-        dialogue_labels.append(f"[dl{k}]")
+        lines.append(Placed(chain, samples(line.start), samples(line.duration)))
+    dialogue_chains, dialogue_labels = lanes(lines, "dl")
+    chains += dialogue_chains
 
     bus: list[str] = []
     if clip_labels:
