@@ -1,4 +1,4 @@
-"""The window's one door into the engine (contract: /work/notes/ui_contract.md).
+"""The window's one door into the engine.
 
 The controller owns the workspace's Store, the EventBus, the KeyStore, the event bridge, the
 task manager and the thumbnail loader. It keeps GUI-thread caches of the open project, its

@@ -4,8 +4,8 @@ The pipeline's own assembly step renders `final/film.mp4` with the automatic cho
 into a continuation, a crossfade elsewhere, the generated music). An export renders the
 selected takes again to a path the user chose, with their transition kind (cut, crossfade,
 dip to black, wipes, slides), look (a preset or a .cube file), music, loudness target and
-subtitles (none, a sidecar .srt, or burned into the picture): the assembler API of
-/work/notes/assembler_api.md.
+subtitles (none, a sidecar .srt, or burned into the picture): the options of
+`genstudio.media.assemble.assemble`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """How a take's seam score reads in the window ("Seam 87 · ok", figures in a tooltip).
 
-`Take.seam` (a `SeamReport`, /work/notes/seam_contract.md) says how well a continuation
+`Take.seam` (a `genstudio.media.seam.SeamReport`) says how well a continuation
 scene's start image matches the previous scene's last frame. It is read with `getattr`, so
 takes saved before the field existed (or an engine without it) simply show no seam.
 """
