@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +165,7 @@ def streams(path: Path) -> dict:
         "audio": re.findall(r"Stream #\S+.*?: Audio: (\w+)", out),
         "size": re.findall(r"Video: .*?, (\d+)x(\d+)", out),
         "audio_detail": re.findall(r"Audio: (.*)", out),
+        "video_detail": re.findall(r"Video: (.*)", out),
         "duration": duration,
     }
 
@@ -203,12 +205,26 @@ def frame_at(path: Path, seconds: float, width: int, height: int, fps: float = 2
     return np.frombuffer(proc.stdout, np.uint8).reshape(height, width, 3)
 
 
-def audio_samples(path: Path, rate: int = 48000) -> np.ndarray:
-    """The first audio stream decoded to mono float32 at `rate`."""
+def audio_samples(path: Path, rate: int = 48000, channels: int = 1) -> np.ndarray:
+    """The first audio stream decoded to float32 at `rate`: mono (FFmpeg's downmix) as one
+    row of samples, or with channels=2 as (samples, 2) left/right."""
     proc = _run(
-        ["-i", str(path), "-map", "0:a:0", "-ac", "1", "-ar", str(rate), "-f", "f32le", "-"]
+        [
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-ac",
+            str(channels),
+            "-ar",
+            str(rate),
+            "-f",
+            "f32le",
+            "-",
+        ]
     )
-    return np.frombuffer(proc.stdout, np.float32)
+    samples = np.frombuffer(proc.stdout, np.float32)
+    return samples if channels == 1 else samples.reshape(-1, channels)
 
 
 def integrated_loudness(path: Path) -> float:
@@ -239,3 +255,153 @@ def integrated_loudness(path: Path) -> float:
 
 def rms_db(samples: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(np.square(samples, dtype=np.float64))) + 1e-12))
+
+
+def lavfi_clip(
+    path: Path,
+    video: str,
+    *,
+    audio: str | None = None,
+    pix_fmt: str = "yuv420p",
+    gop: int | None = None,
+    crf: int | None = None,
+    preset: str = "ultrafast",
+    audio_args: tuple[str, ...] = ("-c:a", "aac"),
+) -> Path:
+    """An H.264 clip from any lavfi `video` chain (its size, rate, SAR and length are the
+    chain's), stored as `pix_fmt`; optionally a lavfi `audio` chain encoded with
+    `audio_args` (e.g. ("-c:a", "aac", "-ac", "6") for 5.1). `gop`: a keyframe every that
+    many frames (x264's default is 250, i.e. one per clip); `crf` None = x264's default;
+    `preset` "ultrafast" makes Constrained Baseline (no B-frames), "veryfast" High."""
+    args = ["-f", "lavfi", "-i", video]
+    if audio:
+        args += ["-f", "lavfi", "-i", audio]
+    args += ["-map", "0:v"] + (["-map", "1:a", *audio_args, "-shortest"] if audio else [])
+    args += ["-c:v", "libx264", "-preset", preset, "-pix_fmt", pix_fmt]
+    if gop is not None:
+        args += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+    if crf is not None:
+        args += ["-crf", str(crf)]
+    _run([*args, str(path)])
+    return path
+
+
+def raw_frames(
+    path: Path, width: int, height: int, pix_fmt: str = "yuv420p", *, constant_rate: bool = False
+) -> np.ndarray:
+    """Every decoded frame of the first video stream as raw `pix_fmt` bytes, one row per
+    frame (for yuv420p the first width x height bytes of a row are its luma plane).
+
+    By default each decoded frame once, in presentation order (what a player shows).
+    constant_rate: as a constant-frame-rate reader sees the film (FFmpeg's default for a
+    raw or re-encoded output, editors that conform to the stream's rate): frames whose
+    stored durations say they last longer are repeated, those that last too little dropped.
+    """
+    fps_mode = "cfr" if constant_rate else "passthrough"
+    proc = _run(
+        [
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-fps_mode",
+            fps_mode,
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            pix_fmt,
+            "-",
+        ]
+    )
+    data = np.frombuffer(proc.stdout, np.uint8)
+    per_frame = {"yuv420p": width * height * 3 // 2, "rgb24": width * height * 3}[pix_fmt]
+    return data.reshape(-1, per_frame)
+
+
+def true_peak(path: Path) -> float:
+    """The highest true (4x oversampled) peak of the first audio stream, in dBTP, measured by
+    ffmpeg's ebur128 filter with peak=true."""
+    out = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostats",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    ).stderr
+    summary = out[out.rfind("Summary:") :]
+    match = re.search(r"True peak:\s+Peak:\s+(-?(?:\d+(?:\.\d+)?|inf)) dBFS", summary)
+    assert match, out[-2000:]
+    return float(match.group(1))
+
+
+def yuv_clip(
+    path: Path,
+    frames: np.ndarray,
+    width: int,
+    height: int,
+    *,
+    fps: float = 24,
+    preset: str = "ultrafast",
+    gop: int | None = None,
+) -> Path:
+    """An H.264 yuv420p clip of exactly these frames (rows of raw yuv420p bytes, as
+    `raw_frames` returns them): any picture numpy can draw, e.g. a frame number coded in
+    brightness. `preset` and `gop` as for `lavfi_clip`."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-f", "rawvideo"]
+    cmd += ["-pix_fmt", "yuv420p", "-s", f"{width}x{height}", "-r", str(fps), "-i", "-"]
+    cmd += ["-c:v", "libx264", "-preset", preset, "-pix_fmt", "yuv420p"]
+    if gop is not None:
+        cmd += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+    proc = subprocess.run(
+        [*cmd, str(path)],
+        input=np.ascontiguousarray(frames, np.uint8).tobytes(),
+        capture_output=True,
+        timeout=300,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"ffmpeg failed: {cmd}\n{proc.stderr.decode(errors='replace')}")
+    return path
+
+
+def packet_timing(path: Path) -> tuple[Fraction, list[tuple[int, int, int]]]:
+    """The first video stream's stored timing, read without decoding: its time base and
+    (dts, pts, duration) of every packet, in file order."""
+    out = subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:v:0",
+            "-c",
+            "copy",
+            "-f",
+            "framecrc",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout
+    base = re.search(r"^#tb 0: (\d+)/(\d+)", out, re.MULTILINE)
+    assert base, out[-2000:]
+    packets = []
+    for line in out.splitlines():
+        if line.startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split(",")]
+        packets.append((int(fields[1]), int(fields[2]), int(fields[3])))
+    return Fraction(int(base.group(1)), int(base.group(2))), packets
