@@ -49,6 +49,11 @@ COPY_WEIGHT = 0.02
 MUX_WEIGHT = 0.02
 MAX_WORKERS = 4
 WORK_SUFFIX = ".part.pieces"
+# Loudness re-measures after the limiter (see _measure_soundtrack): at most this many, until
+# the level is this close to the target; the make-up gain never exceeds MAX_CORRECTION_DB.
+MAX_RECHECKS = 5
+RECHECK_TOLERANCE_LU = 0.5
+MAX_CORRECTION_DB = 20.0
 
 
 @dataclass(frozen=True)
@@ -181,13 +186,32 @@ def _measure_soundtrack(
     measured = audiomix.parse_loudness(run(args, "measure"))
     if audiomix.limiter_overshoot(loudness, measured, true_peak) > audiomix.RECHECK_OVERSHOOT_DB:
         # the limiter will shave loud peaks and lower the integrated level: measure what it
-        # leaves and make up the difference
-        level = audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
-        check = audiomix.measure_args(timeline, f"{level},{probe_level}")
-        assert check is not None
-        after = audiomix.parse_loudness(run(check, "recheck"))
-        measured = replace(measured, correction=loudness - after.input_i)
+        # leaves and make up the difference. When transients carry most of the loudness the
+        # added gain is partly limited away again, so repeat (each pass decodes and mixes the
+        # sound, never encodes it) until the level is within RECHECK_TOLERANCE_LU.
+        for _ in range(MAX_RECHECKS):
+            level = audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
+            check = audiomix.measure_args(timeline, f"{level},{probe_level}")
+            assert check is not None
+            after = audiomix.parse_loudness(run(check, "recheck"))
+            miss = loudness - after.input_i
+            if abs(miss) <= RECHECK_TOLERANCE_LU:
+                break
+            correction = min(MAX_CORRECTION_DB, measured.correction + miss)
+            if correction == measured.correction:
+                break  # at the cap: more gain would only be limited away
+            measured = replace(measured, correction=correction)
     return audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
+
+
+def _common_delay(keyframes: dict[int, pieces.Keyframes]) -> int | None:
+    """The reorder delay most of the copyable frames have: only clips with it are copied
+    (see pieces.Encoding.delay), the others are encoded."""
+    frames: dict[int, int] = {}
+    for keys in keyframes.values():
+        if keys.delay is not None:
+            frames[keys.delay] = frames.get(keys.delay, 0) + keys.total
+    return max(frames, key=lambda d: (frames[d], -d)) if frames else None
 
 
 _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
@@ -282,9 +306,16 @@ def assemble(
                     found = scan_keyframes(timeline.clips[i].path, rate)
                     if found is not None:
                         keyframes[i] = found
+            delay = _common_delay(keyframes)
+            keyframes = {i: k for i, k in keyframes.items() if k.delay == delay}
             parts = pieces.plan_pieces(timeline, plan, keyframes, may_copy=may_copy)
+            copying = any(part.copy_from is not None for part in parts)
             encoding = pieces.Encoding(
-                preset=preset, crf=crf, look=look_file is not None, subtitles=burn
+                preset=preset,
+                crf=crf,
+                look=look_file is not None,
+                subtitles=burn,
+                delay=delay if copying else None,
             )
             if look_file is not None:
                 shutil.copyfile(look_file, work / pieces.LOOK_FILE)

@@ -38,6 +38,15 @@ SUBTITLE_FILE = "subtitles.srt"
 SUBTITLE_STYLE = "Fontname=DejaVu Sans,Fontsize=18,Outline=1.5,Shadow=0,MarginV=14"
 
 
+# x264 settings giving each reorder delay (measured: no B-frames 0, B-frames without the
+# pyramid 1, with it 2)
+REORDER_ARGS: dict[int, list[str]] = {
+    0: ["-bf", "0"],
+    1: ["-bf", "3", "-x264-params", "b-pyramid=none"],
+    2: ["-bf", "3", "-x264-params", "b-pyramid=normal"],
+}
+
+
 @dataclass(frozen=True)
 class Keyframes:
     """Where a source file can be cut without decoding: its keyframes, in frames at its
@@ -46,6 +55,9 @@ class Keyframes:
     frames: tuple[int, ...]
     total: int
     first_pts: float  # seconds; frame i is at first_pts + i / rate
+    # frames by which decoding runs ahead of display (B-frame reordering: 0 without B-frames,
+    # 1 with plain B-frames, 2 with x264's B-pyramid); None when it is not one of those
+    delay: int | None = 0
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,11 @@ class Encoding:
     look: bool = False  # LOOK_FILE is in the work directory
     subtitles: bool = False  # SUBTITLE_FILE is in the work directory, burn it in
     threads: int = 0  # x264 threads per process; 0 = x264's own choice
+    # Encoded pieces are given the reorder delay of the copied ones: the MP4 needs rising
+    # decode times at every join, and equal delays make each join one frame apart (mixed
+    # delays leave frames of 3 frames' or 1 tick's length: uneven for editors and
+    # transcoders). None: x264's own choice (nothing is copied).
+    delay: int | None = None
 
 
 def matches_film(info: MediaInfo | None, timeline: Timeline) -> bool:
@@ -195,6 +212,10 @@ def _normalise(info: MediaInfo | None, timeline: Timeline) -> str:
     steps = []
     same_size = info is not None and (info.width, info.height) == (w, h) and not info.rotation
     square = info is not None and info.sar in (None, Fraction(1))
+    if not square:
+        # to square pixels first: the fit below works on stored pixels, so an anamorphic
+        # clip (say 240x192 at SAR 4:3, shown 320x192) would otherwise be squeezed
+        steps.append("scale=trunc(iw*sar/2)*2:ih,setsar=1")
     if not (same_size and square):
         steps.append(
             f"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
@@ -281,6 +302,7 @@ def piece_args(
     steps.append("format=yuv420p")
     chains.append(f"{picture}{','.join(steps)}[v]")
     x264 = ["-threads", str(encoding.threads)] if encoding.threads else []
+    x264 += REORDER_ARGS.get(encoding.delay, []) if encoding.delay is not None else []
     return [
         *args,
         "-filter_complex",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from genstudio.errors import MediaError
 from genstudio.media.ffmpeg import FFmpegError, ffmpeg_exe, run_ffmpeg
-from genstudio.media.pieces import Keyframes
+from genstudio.media.pieces import REORDER_ARGS, Keyframes
 from genstudio.media.probe import MediaInfo, parse_header
 from genstudio.timeline import Timeline
 
@@ -182,13 +182,18 @@ def scan_keyframes(path: Path, rate: Fraction) -> Keyframes | None:
         return None
     tb = Fraction(int(tb_match.group(1)), int(tb_match.group(2)))
     packets = []
+    first_dts: int | None = None
     for line in out.splitlines():
         if match := _PACKET.match(line):
             pts, flags = int(match.group(2)), match.group(4)
+            if first_dts is None:
+                first_dts = int(match.group(1))
             packets.append((pts, flags is None or int(flags, 16) & 1 == 1))
-    if not packets:
+    if not packets or first_dts is None:
         return None
     packets.sort()
+    ahead = (packets[0][0] - first_dts) * tb * rate  # decode runs this many frames early
+    delay = round(ahead) if abs(ahead - round(ahead)) < Fraction(1, 4) else None
     first = packets[0][0]
     keys = []
     for position, (pts, key) in enumerate(packets):
@@ -197,4 +202,9 @@ def scan_keyframes(path: Path, rate: Fraction) -> Keyframes | None:
             return None
         if key:
             keys.append(position)
-    return Keyframes(frames=tuple(keys), total=len(packets), first_pts=float(first * tb))
+    return Keyframes(
+        frames=tuple(keys),
+        total=len(packets),
+        first_pts=float(first * tb),
+        delay=delay if delay in REORDER_ARGS else None,
+    )

@@ -423,12 +423,6 @@ def test_gunshots_are_limited_under_the_ceiling_and_the_scene_is_at_the_target(
     assert level == pytest.approx(-14.0, abs=1.0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="assemble._measure_soundtrack corrects the limiter's loudness loss once; when "
-    "transients carry most of the loudness the extra gain is limited away again and the "
-    "film ends ~5.7 LU under the target (-19.7 LUFS for -14)",
-)
 def test_a_soundtrack_that_is_nearly_all_transients_still_meets_the_target(
     loud: dict[str, Path], tmp_path: Path
 ) -> None:
@@ -522,12 +516,6 @@ def test_every_clip_shows_in_its_own_colours_at_its_place(mixed: Film) -> None:
         assert all_colour(frames[cut], ("green", "yellow")[i - 1])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="pieces._normalise scales by stored pixels (scale=...:force_original_aspect_ratio="
-    "decrease ignores SAR) and then declares them square (setsar=1): a 240x192 SAR 4:3 clip "
-    "is shown 240x192 between 40 px black bars, squeezed to 3/4 of its width",
-)
 def test_an_anamorphic_clip_fills_the_frame_unsqueezed(mixed: Film) -> None:
     frames = mixed[2]
     frame = frames[frame_index(0.75)]
@@ -661,26 +649,10 @@ def test_copied_clips_cut_on_the_exact_frame(copied: Copied) -> None:
     assert untouched >= len(frames) // 2  # most of the film is the sources' own frames
 
 
-@pytest.fixture
-def even_rate_case(copied: Copied, request: pytest.FixtureRequest) -> Copied:
-    if request.node.callspec.params["copied"] == "baseline":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="pieces copied from sources without B-frames are joined to encoded "
-                "pieces with B-frames (x264 veryfast): the MP4's decode timestamps jump at "
-                "the joins (one packet lasts 3 frames, others 1 tick), the header says "
-                "24.39 fps, and a constant-rate reader shows 127 frames: one 3 times, one "
-                "skipped",
-            )
-        )
-    return copied
-
-
-def test_a_copied_film_has_evenly_timed_frames(even_rate_case: Copied) -> None:
+def test_a_copied_film_has_evenly_timed_frames(copied: Copied) -> None:
     """Every frame lasts 1/24 s in the file itself, so an editor or a transcoder that reads
     it at a constant rate sees the same frames a player shows."""
-    _, result, frames, _ = even_rate_case
+    _, result, frames, _ = copied
     base, packets = media.packet_timing(result.path)
     one_frame = 1 / (FPS * base)
     assert all(abs(duration - one_frame) <= 2 for _, _, duration in packets)
