@@ -16,6 +16,14 @@
         <translation>&amp;Montar y exportar…</translation>
     </message>
     <message>
+        <source>&amp;Conform a folder…</source>
+        <translation>&amp;Conformar una carpeta…</translation>
+    </message>
+    <message>
+        <source>Make the film from a folder of downloaded clips, offline</source>
+        <translation>Hacer la película con una carpeta de clips descargados, sin conexión</translation>
+    </message>
+    <message>
         <source>&amp;Settings…</source>
         <translation>&amp;Ajustes…</translation>
     </message>
@@ -466,6 +474,212 @@
     <message>
         <source>Cannot play this clip: {error}</source>
         <translation>No se puede reproducir este clip: {error}</translation>
+    </message>
+</context>
+<context>
+    <name>ConformDialog</name>
+    <message>
+        <source>Conform a folder of clips</source>
+        <translation>Conformar una carpeta de clips</translation>
+    </message>
+    <message>
+        <source>The folder of downloaded clips</source>
+        <translation>La carpeta de clips descargados</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <source>Project “{title}”: match the clips to its scenes</source>
+        <translation>Proyecto «{title}»: asignar los clips a sus escenas</translation>
+    </message>
+    <message>
+        <source>No project: clips in name order</source>
+        <translation>Sin proyecto: clips por orden de nombre</translation>
+    </message>
+    <message>
+        <source>Crossfade</source>
+        <translation>Fundido encadenado</translation>
+    </message>
+    <message>
+        <source>Cut</source>
+        <translation>Corte</translation>
+    </message>
+    <message>
+        <source>With a project, scenes are joined as the pipeline joins them</source>
+        <translation>Con un proyecto, las escenas se unen como las une el proceso</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>Elegir…</translation>
+    </message>
+    <message>
+        <source>Clips folder:</source>
+        <translation>Carpeta de clips:</translation>
+    </message>
+    <message>
+        <source>Match to:</source>
+        <translation>Asignar a:</translation>
+    </message>
+    <message>
+        <source>Transitions:</source>
+        <translation>Transiciones:</translation>
+    </message>
+    <message>
+        <source>Output file:</source>
+        <translation>Archivo de salida:</translation>
+    </message>
+    <message>
+        <source>Check the folder to see which clip goes where.</source>
+        <translation>Revisa la carpeta para ver qué clip va en cada sitio.</translation>
+    </message>
+    <message>
+        <source>Warnings:</source>
+        <translation>Avisos:</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>Abrir carpeta</translation>
+    </message>
+    <message>
+        <source>Check the folder</source>
+        <translation>Revisar la carpeta</translation>
+    </message>
+    <message>
+        <source>Assemble</source>
+        <translation>Montar</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Choose the folder of clips.</source>
+        <translation>Elige la carpeta de clips.</translation>
+    </message>
+    <message>
+        <source>Choose where to write the film.</source>
+        <translation>Elige dónde guardar la película.</translation>
+    </message>
+    <message>
+        <source>The film is written as MP4: end the name with .mp4</source>
+        <translation>La película se guarda como MP4: termina el nombre en .mp4</translation>
+    </message>
+    <message>
+        <source>Save the film as</source>
+        <translation>Guardar la película como</translation>
+    </message>
+    <message>
+        <source>MP4 video (*.mp4)</source>
+        <translation>Vídeo MP4 (*.mp4)</translation>
+    </message>
+    <message>
+        <source>Checking the clips…</source>
+        <translation>Revisando los clips…</translation>
+    </message>
+    <message>
+        <source>Assembling…</source>
+        <translation>Montando…</translation>
+    </message>
+    <message>
+        <source>Conform failed: {error}</source>
+        <translation>El conformado falló: {error}</translation>
+    </message>
+    <message>
+        <source>Nothing written yet: “Assemble” makes the film.</source>
+        <translation>Aún no se ha escrito nada: «Montar» hace la película.</translation>
+    </message>
+    <message>
+        <source>Assemble again</source>
+        <translation>Montar de nuevo</translation>
+    </message>
+    <message>
+        <source>Film written to {film}</source>
+        <translation>Película guardada en {film}</translation>
+    </message>
+    <message>
+        <source>Timeline (.otio) written to {timeline}</source>
+        <translation>Línea de tiempo (.otio) guardada en {timeline}</translation>
+    </message>
+    <message>
+        <source>No clip in {folder} matches a scene of “{title}”.</source>
+        <translation>Ningún clip de {folder} corresponde a una escena de «{title}».</translation>
+    </message>
+    <message>
+        <source>No playable clip in {folder}.</source>
+        <translation>No hay ningún clip reproducible en {folder}.</translation>
+    </message>
+    <message>
+        <source>The folder {path} does not exist.</source>
+        <translation>La carpeta {path} no existe.</translation>
+    </message>
+    <message>
+        <source>{path} is not a folder.</source>
+        <translation>{path} no es una carpeta.</translation>
+    </message>
+    <message>
+        <source>{path} is a folder: name the film’s file.</source>
+        <translation>{path} es una carpeta: pon nombre al archivo de la película.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelado.</translation>
+    </message>
+    <message>
+        <source>Cancelled. {film} was not changed.</source>
+        <translation>Cancelado. {film} no se ha modificado.</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Cancelando…</translation>
+    </message>
+</context>
+<context>
+    <name>ConformReport</name>
+    <message>
+        <source>Scene</source>
+        <translation>Escena</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Orden</translation>
+    </message>
+    <message>
+        <source>Clip</source>
+        <translation>Clip</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>Confianza</translation>
+    </message>
+    <message>
+        <source>Evidence</source>
+        <translation>Indicios</translation>
+    </message>
+    <message>
+        <source>No clip in the folder matches this scene</source>
+        <translation>Ningún clip de la carpeta corresponde a esta escena</translation>
+    </message>
+    <message>
+        <source>Matches no scene</source>
+        <translation>No corresponde a ninguna escena</translation>
+    </message>
+    <message>
+        <source>Not used: {name}: {reason}</source>
+        <translation>No usado: {name}: {reason}</translation>
+    </message>
+    <message>
+        <source>Scenes matched: {matched} of {total}. Clips without a scene: {unmatched}. Files not used: {rejected}.</source>
+        <translation>Escenas asignadas: {matched} de {total}. Clips sin escena: {unmatched}. Archivos no usados: {rejected}.</translation>
+    </message>
+    <message>
+        <source>Clips in name order: {count}. Files not used: {rejected}.</source>
+        <translation>Clips por orden de nombre: {count}. Archivos no usados: {rejected}.</translation>
     </message>
 </context>
 <context>

@@ -32,6 +32,8 @@ class WindowActions:
         )
         self.import_.setIcon(icon(QStyle.StandardPixmap.SP_DialogOpenButton))
         self.assemble = self._make(tr("&Assemble and export…"), w.assemble, "Ctrl+E")
+        self.conform = self._make(tr("&Conform a folder…"), w.conform)
+        self.conform.setStatusTip(tr("Make the film from a folder of downloaded clips, offline"))
         self.settings = self._make(tr("&Settings…"), w.open_settings, "Ctrl+,")
         self.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.quit = self._make(tr("&Quit"), w.close, QKeySequence.StandardKey.Quit)
@@ -103,6 +105,7 @@ class WindowActions:
             self.import_,
             None,
             self.assemble,
+            self.conform,
             None,
             self.settings,
             None,

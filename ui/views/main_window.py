@@ -231,6 +231,10 @@ class MainWindow(QMainWindow):
     def assemble(self) -> None:
         self._open_dialog("assemble", "ui.views.assemble_dialog", "AssembleDialog")
 
+    def conform(self) -> None:
+        # works with no project open too: the dialog then offers clips in name order only
+        self._open_dialog("conform", "ui.views.conform_dialog", "ConformDialog")
+
     def import_screenplay(self) -> None:
         dialog = QFileDialog(self, self.tr("Import a screenplay"))
         dialog.setNameFilters([self.tr("Fountain screenplays (*.fountain *.spmd *.txt)")])
