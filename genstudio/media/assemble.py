@@ -3,7 +3,7 @@
 Order of work: preflight every input (one header read names the exact bad scene), then in
 parallel FFmpeg processes: the picture as independent pieces (pieces.py: each needs at most
 two clips; pieces already in the film's format are stream-copied) and the whole soundtrack
-once (audiomix.py: measured, then mixed to the loudness target and encoded in one pass, so
+(audiomix.py: mixed and measured, then brought to the loudness target and encoded once, so
 no join can make it drift). One last process joins the pieces and muxes the sound into a
 temporary file beside the target, which replaces the old film only when it is complete.
 
@@ -49,7 +49,8 @@ COPY_WEIGHT = 0.02
 MUX_WEIGHT = 0.02
 MAX_WORKERS = 4
 WORK_SUFFIX = ".part.pieces"
-# Loudness re-measures after the limiter (see _measure_soundtrack): at most this many, until
+MIX_FILE = "mix.wav"  # the mixed soundtrack before its level stage, in the work directory
+# Loudness re-measures after the limiter (see _soundtrack): at most this many, until
 # the level is this close to the target; the make-up gain never exceeds MAX_CORRECTION_DB.
 MAX_RECHECKS = 5
 RECHECK_TOLERANCE_LU = 0.5
@@ -170,29 +171,31 @@ class _Jobs:
             raise errors[0]
 
 
-def _measure_soundtrack(
+def _soundtrack(
     timeline: Timeline,
     loudness: float | None,
     true_peak: float,
+    out_name: str,
     run: Callable[[list[str], str], str],
-) -> str:
-    """The loudness stage for the soundtrack's single encode: "" when levels stay as mixed."""
-    if loudness is None:
-        return ""
-    probe_level = audiomix.loudness_filter(loudness, None, report=True, true_peak=true_peak)
-    args = audiomix.measure_args(timeline, probe_level)
-    if args is None:  # no sound at all: a silent track, nothing to measure
-        return ""
-    measured = audiomix.parse_loudness(run(args, "measure"))
+) -> None:
+    """Make the film's sound track `out_name` (AAC, run in the work directory).
+
+    Levels as mixed: mixed and encoded in one pass. With a loudness target: mixed once into
+    a float WAV and measured on the way; the level stage (gain, limiter) and the encode then
+    read the WAV, so a re-measure costs a read of one file, not a new mix of every input."""
+    mix = audiomix.mix_args(timeline, MIX_FILE, measure=True) if loudness is not None else None
+    if mix is None:  # no target, or no sound at all (a silent track)
+        run(audiomix.encode_args(timeline, out_name), "encode")
+        return
+    measured = audiomix.parse_loudness(run(mix, "measure"))
     if audiomix.limiter_overshoot(loudness, measured, true_peak) > audiomix.RECHECK_OVERSHOOT_DB:
         # the limiter will shave loud peaks and lower the integrated level: measure what it
         # leaves and make up the difference. When transients carry most of the loudness the
-        # added gain is partly limited away again, so repeat (each pass decodes and mixes the
-        # sound, never encodes it) until the level is within RECHECK_TOLERANCE_LU.
+        # added gain is partly limited away again, so repeat until the level is within
+        # RECHECK_TOLERANCE_LU.
         for _ in range(MAX_RECHECKS):
             level = audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
-            check = audiomix.measure_args(timeline, f"{level},{probe_level}")
-            assert check is not None
+            check = audiomix.level_args(timeline, MIX_FILE, level, None)
             after = audiomix.parse_loudness(run(check, "recheck"))
             miss = loudness - after.input_i
             if abs(miss) <= RECHECK_TOLERANCE_LU:
@@ -201,7 +204,8 @@ def _measure_soundtrack(
             if correction == measured.correction:
                 break  # at the cap: more gain would only be limited away
             measured = replace(measured, correction=correction)
-    return audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
+    level = audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
+    run(audiomix.level_args(timeline, MIX_FILE, level, out_name), "encode")
 
 
 def _common_delay(keyframes: dict[int, pieces.Keyframes]) -> int | None:
@@ -333,15 +337,13 @@ def assemble(
                 tracker.add(f"audio-{key}", AUDIO_PASS_WEIGHT * frames)
 
             def soundtrack() -> None:
-                level = _measure_soundtrack(
-                    timeline,
-                    loudness,
-                    true_peak,
-                    lambda args, key: run(args, f"audio-{key}", seconds),
-                )
-                tracker.set("audio-measure", 1.0)
-                tracker.set("audio-recheck", 1.0)
-                run(audiomix.encode_args(timeline, level, audio_file.name), "audio-encode", seconds)
+                def audio_pass(args: list[str], key: str) -> str:
+                    if key == "encode":  # whatever passes were skipped count as done
+                        tracker.set("audio-measure", 1.0)
+                        tracker.set("audio-recheck", 1.0)
+                    return run(args, f"audio-{key}", seconds)
+
+                _soundtrack(timeline, loudness, true_peak, audio_file.name, audio_pass)
 
             jobs.submit(soundtrack)  # the longest single job: start it first
             for part in parts:

@@ -3,14 +3,15 @@
 The clips' own sound (each placed where its picture is, in whole frames, so a clip's sound
 stays in sync with its picture to the sample), each dialogue line at its film time, and the
 music bed (looped to the film's length, ducked under the dialogue by `sidechaincompress`)
-are mixed without normalisation, brought to the loudness target (EBU R128, measured by a
-first audio-only `loudnorm` pass, see `loudness_filter`) and resampled to 48 kHz stereo.
+are mixed without normalisation into one float WAV (measured on the way by `ebur128`), then
+brought to the loudness target from that file (see `loudness_filter`) and encoded once, at
+48 kHz stereo. The mix is decoded and mixed once: re-measures and the encode read the WAV.
 A film with no sound at all still gets a silent AAC track, so every film plays the same way.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,6 @@ TRUE_PEAK = -1.0  # dBTP: the ceiling streaming platforms ask for
 # this much below TRUE_PEAK: the AAC encoder's own overshoot (measured 0.1-0.4 dB) stays under.
 LIMITER_MARGIN_DB = 0.5
 OVERSAMPLED_RATE = 192_000
-LOUDNESS_RANGE = 11.0  # LU
 SAMPLE_RATE = 48_000
 AUDIO_FORMAT = f"aresample={SAMPLE_RATE},aformat=sample_fmts=fltp:channel_layouts=stereo"
 # The ducker listens to a copy of the dialogue raised by KEY_GAIN_DB and hard-clipped: any
@@ -223,15 +223,17 @@ def _ducker(duck_db: float) -> str:
 
 @dataclass(frozen=True)
 class LoudnessMeasurement:
-    """What loudnorm's first pass measured over the mixed soundtrack."""
+    """What `ebur128` measured over the soundtrack."""
 
-    input_i: float
-    input_tp: float
-    input_lra: float
-    input_thresh: float
-    target_offset: float
+    input_i: float  # integrated loudness, LUFS
+    input_tp: float  # true peak, dBTP
     # dB added after a re-measure found the limiter had lowered the level (see `assemble`)
     correction: float = 0.0
+
+
+# EBU R128 meter: integrated loudness and true peak (4x oversampled), summary on stderr.
+# A fifth of loudnorm's cost, which resamples everything to 192 kHz even just to measure.
+METER = "ebur128=peak=true:framelog=quiet"
 
 
 def limiter_gain(loudness: float, measured: LoudnessMeasurement) -> float:
@@ -244,53 +246,39 @@ def limiter_overshoot(loudness: float, measured: LoudnessMeasurement, true_peak:
 
 
 def loudness_filter(
-    loudness: float | None,
-    measured: LoudnessMeasurement | None,
-    *,
-    report: bool = False,
-    true_peak: float = TRUE_PEAK,
+    loudness: float | None, measured: LoudnessMeasurement, *, true_peak: float = TRUE_PEAK
 ) -> str:
-    """The final level stage.
-
-    With a first-pass measurement: one constant gain to the target plus a look-ahead peak
-    limiter under the true-peak ceiling, run at 192 kHz so it catches the peaks between
-    samples. A film's mix (ducked music, quiet and loud lines) keeps its shape; loudnorm's
-    adaptive mode, which it falls back to whenever a film's loudness range exceeds 11 LU or a
-    peak would clip (most films with music and dialogue), would instead raise the music
-    between lines. Without a measurement: single-pass loudnorm.
-    """
-    if loudness is None or (measured is not None and measured.input_i < SILENT_LUFS):
+    """The level stage: one constant gain to the target, and a look-ahead peak limiter under
+    the true-peak ceiling (at 192 kHz, so it catches the peaks between samples) when the
+    gain would take the peaks over it. A film's mix (ducked music, quiet and loud lines)
+    keeps its shape; loudnorm's adaptive mode, which it falls back to whenever a film's
+    loudness range exceeds 11 LU or a peak would clip (most films with music and dialogue),
+    would instead raise the music between lines. "" when levels stay as mixed."""
+    if loudness is None or measured.input_i < SILENT_LUFS:
         return ""
-    if measured is not None:
-        ceiling = 10 ** ((true_peak - LIMITER_MARGIN_DB) / 20)
-        return (
-            f"volume={limiter_gain(loudness, measured):.2f}dB,aresample={OVERSAMPLED_RATE},"
-            f"alimiter=limit={ceiling:.4f}:attack=5:release=80:level=false:latency=true"
-        )
-    text = f"loudnorm=I={num(loudness)}:TP={num(true_peak)}:LRA={num(LOUDNESS_RANGE)}"
-    if report:
-        text += ":print_format=json"
-    return text
+    gain = f"volume={limiter_gain(loudness, measured):.2f}dB"
+    if limiter_overshoot(loudness, measured, true_peak) <= -LIMITER_MARGIN_DB:
+        return gain  # every peak stays under the ceiling with the limiter's own margin
+    ceiling = 10 ** ((true_peak - LIMITER_MARGIN_DB) / 20)
+    return (
+        f"{gain},aresample={OVERSAMPLED_RATE},"
+        f"alimiter=limit={ceiling:.4f}:attack=5:release=80:level=false:latency=true"
+    )
+
+
+_SUMMARY_I = re.compile(r"Integrated loudness:\s*I:\s*(-?inf|-?\d+(?:\.\d+)?) LUFS")
+_SUMMARY_TP = re.compile(r"True peak:\s*Peak:\s*(-?inf|-?\d+(?:\.\d+)?) dBFS")
 
 
 def parse_loudness(stderr: str) -> LoudnessMeasurement:
-    """The JSON block loudnorm prints at the end of the measuring pass."""
-    start = stderr.rfind("{")
-    end = stderr.rfind("}")
-    if start < 0 or end < start:
-        raise ValueError("loudnorm printed no measurement")
-    data = json.loads(stderr[start : end + 1])
-
-    def number(key: str) -> float:
-        value = float(data[key])  # "-inf" for silence parses as -inf
-        return max(value, -99.0)
-
+    """The summary `ebur128` prints when its pass ends (the last one in `stderr`)."""
+    summary = stderr[stderr.rfind("Summary:") :]
+    level, peak = _SUMMARY_I.search(summary), _SUMMARY_TP.search(summary)
+    if "Summary:" not in stderr or level is None or peak is None:
+        raise ValueError("ebur128 printed no measurement")
+    # silence reads -70 LUFS / -inf dBFS
     return LoudnessMeasurement(
-        input_i=number("input_i"),
-        input_tp=number("input_tp"),
-        input_lra=max(number("input_lra"), 0.0),
-        input_thresh=number("input_thresh"),
-        target_offset=number("target_offset"),
+        input_i=max(float(level.group(1)), -99.0), input_tp=max(float(peak.group(1)), -99.0)
     )
 
 
@@ -303,29 +291,49 @@ def audio_only_inputs(timeline: Timeline) -> tuple[Inputs, dict[int, int]]:
     return inputs, clip_inputs
 
 
-def measure_args(
-    timeline: Timeline, level: str, *, clip_inputs_all: bool = False
-) -> list[str] | None:
-    """Arguments for a measuring pass over the soundtrack (decoded and mixed, never encoded;
-    a few percent of the render's time), `level` ending in a loudnorm that prints JSON.
-    None when the film has no sound. clip_inputs_all: every clip is an input (so numbering
-    matches the one-graph render's), not only those with sound."""
+def mix_args(timeline: Timeline, out_name: str, *, measure: bool) -> list[str] | None:
+    """Arguments mixing the soundtrack, levels as mixed, into a float WAV `out_name` (floats:
+    peaks over full scale survive until the level stage), measured on the way when
+    `measure`. None when the film has no sound at all."""
     if not has_sound(timeline):
         return None
-    if clip_inputs_all:
-        inputs = Inputs(args=[])
-        clip_inputs = {i: inputs.add(clip.path) for i, clip in enumerate(timeline.clips)}
-    else:
-        inputs, clip_inputs = audio_only_inputs(timeline)
-    chains = audio_chains(timeline, inputs, level, clip_inputs)
-    return [*inputs.args, "-filter_complex", ";\n".join(chains), "-map", "[a]", "-f", "null", "-"]
-
-
-def encode_args(timeline: Timeline, level: str, out_path: Path | str) -> list[str]:
-    """Arguments rendering the whole soundtrack once into an AAC file (for a film whose
-    picture is made in pieces: one continuous track cannot drift at the joins)."""
     inputs, clip_inputs = audio_only_inputs(timeline)
-    chains = audio_chains(timeline, inputs, level, clip_inputs)
+    chains = audio_chains(timeline, inputs, "", clip_inputs)
+    wav = ["-c:a", "pcm_f32le", "-rf64", "auto", out_name]  # RF64 past WAV's 4 GiB (3 h)
+    if not measure:
+        return [*inputs.args, "-filter_complex", ";\n".join(chains), "-map", "[a]", *wav]
+    chains.append(f"[a]asplit=2[wav][meter];[meter]{METER}[metered]")
+    return [
+        *inputs.args,
+        "-filter_complex",
+        ";\n".join(chains),
+        "-map",
+        "[wav]",
+        *wav,
+        "-map",
+        "[metered]",
+        "-f",
+        "null",
+        "-",
+    ]
+
+
+def level_args(timeline: Timeline, mix_name: str, level: str, out_name: str | None) -> list[str]:
+    """Arguments bringing the mixed WAV to its level: encoded into `out_name` (AAC), or with
+    out_name None measured (the re-measure after the limiter)."""
+    total = samples(film_seconds(timeline))
+    chain = f"{level + ',' if level else ''}{AUDIO_FORMAT},apad=whole_len={total}"
+    chain += f",atrim=end_sample={total}"  # the limiter's look-ahead must not move the end
+    if out_name is None:
+        return ["-i", mix_name, "-af", f"{chain},{METER}", "-f", "null", "-"]
+    return ["-i", mix_name, "-af", chain, "-map_metadata", "-1", *AAC_ARGS, out_name]
+
+
+def encode_args(timeline: Timeline, out_path: Path | str) -> list[str]:
+    """Arguments mixing and encoding the soundtrack in one pass, levels as mixed (no
+    loudness target: nothing to measure first). A film with no sound gets silence."""
+    inputs, clip_inputs = audio_only_inputs(timeline)
+    chains = audio_chains(timeline, inputs, "", clip_inputs)
     return [
         *inputs.args,
         "-filter_complex",
