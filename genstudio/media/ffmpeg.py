@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import subprocess
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from genstudio.errors import GenStudioError
@@ -54,6 +56,43 @@ def run_ffmpeg(
     Progress comes from `-progress pipe:1` (seconds of output written). Setting `cancel`
     terminates the process and raises `Cancelled`. Blocking: call it from a worker thread.
     """
+    with _graphs_in_files(args) as args:
+        return _run(args, progress, cancel, timeout, cwd)
+
+
+# Linux refuses a single argument over 128 KiB (MAX_ARG_STRLEN): a film of 193 scenes and 799
+# lines has a soundtrack graph of several hundred KiB. Graphs this long go through a file.
+GRAPH_IN_FILE_CHARS = 32 * 1024
+
+
+@contextlib.contextmanager
+def _graphs_in_files(args: Sequence[str]) -> Iterator[list[str]]:
+    """`args` with every long `-filter_complex` graph replaced by `-/filter_complex FILE`
+    (FFmpeg 7+ reads an option's value from a file with the `-/` prefix); files removed after."""
+    out, files = [], []
+    try:
+        for i, arg in enumerate(args):
+            if i > 0 and args[i - 1] == "-filter_complex" and len(arg) > GRAPH_IN_FILE_CHARS:
+                fd, name = tempfile.mkstemp(prefix="gs-graph-", suffix=".txt")
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(arg)
+                files.append(name)
+                out[-1], arg = "-/filter_complex", name
+            out.append(arg)
+        yield out
+    finally:
+        for name in files:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+
+
+def _run(
+    args: Sequence[str],
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    timeout: float | None,
+    cwd: Path | None,
+) -> str:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y"]
     if progress is not None:
         cmd += ["-progress", "pipe:1", "-nostats"]
