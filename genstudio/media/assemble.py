@@ -30,7 +30,7 @@ from pathlib import Path
 from genstudio.engine.crashpoints import crash_point
 from genstudio.errors import GenStudioError, MediaError
 from genstudio.fsutil import atomic_path
-from genstudio.media import audiomix, pieces
+from genstudio.media import audiomix, pieces, soundwindows
 from genstudio.media.ffmpeg import Cancelled, FFmpegError, run_ffmpeg
 from genstudio.media.layout import film_frames, film_seconds, fps_fraction, frame_plan
 from genstudio.media.looks import resolve_look
@@ -176,18 +176,27 @@ def _soundtrack(
     loudness: float | None,
     true_peak: float,
     out_name: str,
-    run: Callable[[list[str], str], str],
+    work: Path,
+    run: Callable[..., str],
 ) -> None:
     """Make the film's sound track `out_name` (AAC, run in the work directory).
 
     Levels as mixed: mixed and encoded in one pass. With a loudness target: mixed once into
     a float WAV and measured on the way; the level stage (gain, limiter) and the encode then
     read the WAV, so a re-measure costs a read of one file, not a new mix of every input."""
-    mix = audiomix.mix_args(timeline, MIX_FILE, measure=True) if loudness is not None else None
-    if mix is None:  # no target, or no sound at all (a silent track)
-        run(audiomix.encode_args(timeline, out_name), "encode")
+    if not audiomix.has_sound(timeline):
+        run(audiomix.silent_args(timeline, out_name), "encode")
         return
-    measured = audiomix.parse_loudness(run(mix, "measure"))
+    premixed = _place_in_windows(timeline, work, run)
+    mix = audiomix.mix_args(timeline, MIX_FILE, measure=loudness is not None, premixed=premixed)
+    assert mix is not None
+    stderr = run(mix, "measure")
+    for wav in work.glob(f"{soundwindows.WINDOW_PREFIX}*.wav"):  # all in mix.wav now
+        wav.unlink()
+    if loudness is None:
+        run(audiomix.level_args(timeline, MIX_FILE, "", out_name), "encode")
+        return
+    measured = audiomix.parse_loudness(stderr)
     if audiomix.limiter_overshoot(loudness, measured, true_peak) > audiomix.RECHECK_OVERSHOOT_DB:
         # the limiter will shave loud peaks and lower the integrated level: measure what it
         # leaves and make up the difference. When transients carry most of the loudness the
@@ -206,6 +215,29 @@ def _soundtrack(
             measured = replace(measured, correction=correction)
     level = audiomix.loudness_filter(loudness, measured, true_peak=true_peak)
     run(audiomix.level_args(timeline, MIX_FILE, level, out_name), "encode")
+
+
+def _place_in_windows(
+    timeline: Timeline, work: Path, run: Callable[..., str]
+) -> tuple[str | None, str | None] | None:
+    """For a film with many sounds, place the clips' sound and the dialogue window by window
+    (soundwindows.py) and return the ffconcat scripts of each; None: few enough sounds for
+    the mix to open every file itself."""
+    sounds = audiomix.film_sounds(timeline)
+    if not soundwindows.needs_windows(sounds):
+        return None
+    total = audiomix.samples(film_seconds(timeline))
+    kinds = tuple(k for k in ("clip", "line") if any(s.kind == k for s in sounds))
+    placed = soundwindows.windows(sounds, total)
+    for window in placed:
+        args = soundwindows.window_args(sounds, window, kinds)
+        run(args, "window", window.start / audiomix.SAMPLE_RATE)
+    scripts: dict[str, str] = {}
+    for kind in kinds:
+        scripts[kind] = f"{soundwindows.WINDOW_PREFIX}{kind}s.txt"
+        names = [window.name(kind) for window in placed]
+        (work / scripts[kind]).write_text(soundwindows.concat_script(names))
+    return scripts.get("clip"), scripts.get("line")
 
 
 def _common_delay(keyframes: dict[int, pieces.Keyframes]) -> int | None:
@@ -333,17 +365,22 @@ def assemble(
                     args, progress=tracker.callback(key, length), cancel=jobs.stop, cwd=work
                 )
 
-            for key in ("measure", "recheck", "encode"):
+            for key in ("window", "measure", "recheck", "encode"):
                 tracker.add(f"audio-{key}", AUDIO_PASS_WEIGHT * frames)
 
             def soundtrack() -> None:
-                def audio_pass(args: list[str], key: str) -> str:
+                def audio_pass(args: list[str], key: str, offset: float = 0.0) -> str:
                     if key == "encode":  # whatever passes were skipped count as done
-                        tracker.set("audio-measure", 1.0)
-                        tracker.set("audio-recheck", 1.0)
-                    return run(args, f"audio-{key}", seconds)
+                        for skipped in ("window", "measure", "recheck"):
+                            tracker.set(f"audio-{skipped}", 1.0)
+                    name = f"audio-{key}"
 
-                _soundtrack(timeline, loudness, true_peak, audio_file.name, audio_pass)
+                    def written(at: float) -> None:  # a window's output starts at `offset`
+                        tracker.set(name, (offset + at) / seconds if seconds > 0 else 1.0)
+
+                    return run_ffmpeg(args, progress=written, cancel=jobs.stop, cwd=work)
+
+                _soundtrack(timeline, loudness, true_peak, audio_file.name, work, audio_pass)
 
             jobs.submit(soundtrack)  # the longest single job: start it first
             for part in parts:

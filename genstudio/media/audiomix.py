@@ -12,7 +12,6 @@ A film with no sound at all still gets a silent AAC track, so every film plays t
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,49 +124,69 @@ def lanes(items: list[Placed], prefix: str) -> tuple[list[str], list[str]]:
     return chains, labels
 
 
-def clip_sounds(timeline: Timeline, clip_inputs: Mapping[int, int]) -> list[Placed]:
-    """The sound of each clip that has some (`clip_inputs`: clip index → input index), cut
-    and faded where its picture is, placed at its film frame."""
+@dataclass(frozen=True)
+class Sound:
+    """A sound of the film read from a file: `body` (filters after its input's label) yields
+    it from its own time 0, for `length` samples from film sample `start`."""
+
+    path: Path
+    body: str
+    start: int
+    length: int
+    kind: str  # "clip" (a clip's own sound) or "line" (dialogue)
+
+    def placed(self, index: int) -> Placed:
+        return Placed(f"[{index}:a:0]{self.body}", self.start, self.length)
+
+
+def film_sounds(timeline: Timeline) -> list[Sound]:
+    """Every clip's own sound (cut and faded where its picture is, at its film frame) and
+    every dialogue line (at its time)."""
     plan = frame_plan(timeline)
     rate = float(fps_fraction(timeline.fps))
-    placed = []
+    sounds = []
     for i, clip in enumerate(timeline.clips):
-        if not clip.has_audio or i not in clip_inputs:
+        if not clip.has_audio:
             continue
         visible = shown(plan, i)
         begin = clip.source_in + visible.first / rate
         length = (visible.end - visible.first) / rate
-        chain = (
-            f"[{clip_inputs[i]}:a:0]atrim=start={num(begin)}:duration={num(length)},"
-            f"asetpts=PTS-STARTPTS,{AUDIO_FORMAT}"
+        body = (
+            f"atrim=start={num(begin)}:duration={num(length)},asetpts=PTS-STARTPTS,{AUDIO_FORMAT}"
         )
         fade_in = max(visible.black_in, visible.mix_in) / rate
         fade_out = max(visible.black_out, visible.mix_out) / rate
         if fade_in:
-            chain += f",afade=t=in:d={num(fade_in)}"
+            body += f",afade=t=in:d={num(fade_in)}"
         if fade_out:
-            chain += f",afade=t=out:st={num(length - fade_out)}:d={num(fade_out)}"
+            body += f",afade=t=out:st={num(length - fade_out)}:d={num(fade_out)}"
         start = samples((plan[i].start + visible.first) / rate)
-        placed.append(Placed(chain, start, samples((plan[i].start + visible.end) / rate) - start))
-    return placed
-
-
-def audio_chains(
-    timeline: Timeline, inputs: Inputs, level: str, clip_inputs: Mapping[int, int]
-) -> list[str]:
-    """Audio filters ending in [a]; `level` is the loudness filter ("" for none). Dialogue
-    and music inputs are added to `inputs`; the clips' are already there (`clip_inputs`)."""
-    length = num(film_seconds(timeline))
-    chains, clip_labels = lanes(clip_sounds(timeline, clip_inputs), "ca")
-    lines = []
+        end = samples((plan[i].start + visible.end) / rate)
+        sounds.append(Sound(clip.path, body, start, end - start, "clip"))
     for line in timeline.dialogue:
-        index = inputs.add(line.path)
-        chain = (
-            f"[{index}:a:0]{AUDIO_FORMAT},atrim=duration={num(line.duration)},asetpts=PTS-STARTPTS"
-        )
-        lines.append(Placed(chain, samples(line.start), samples(line.duration)))
-    dialogue_chains, dialogue_labels = lanes(lines, "dl")
-    chains += dialogue_chains
+        body = f"{AUDIO_FORMAT},atrim=duration={num(line.duration)},asetpts=PTS-STARTPTS"
+        sounds.append(Sound(line.path, body, samples(line.start), samples(line.duration), "line"))
+    return sounds
+
+
+Source = tuple[list[str], list[str]]  # chains, and the labels they end in (mixed by the bus)
+
+
+def direct_sources(timeline: Timeline, inputs: Inputs) -> tuple[Source, Source]:
+    """The clips' sound and the dialogue, every file an input of this process."""
+    sounds = film_sounds(timeline)
+    clips = [s.placed(inputs.add(s.path)) for s in sounds if s.kind == "clip"]
+    lines = [s.placed(inputs.add(s.path)) for s in sounds if s.kind == "line"]
+    return lanes(clips, "ca"), lanes(lines, "dl")
+
+
+def audio_chains(timeline: Timeline, inputs: Inputs, clips: Source, lines: Source) -> list[str]:
+    """Audio filters ending in [a], levels as mixed: the clips' sound and the dialogue
+    (`clips`, `lines`: chains and labels already made), and the music bed, added to
+    `inputs` and ducked under the dialogue."""
+    length = num(film_seconds(timeline))
+    chains = clips[0] + lines[0]
+    clip_labels, dialogue_labels = clips[1], lines[1]
 
     bus: list[str] = []
     if clip_labels:
@@ -198,11 +217,9 @@ def audio_chains(
         chains.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=duration={length}[a]")
         return chains
     chains.append(mix(bus, "[mix]"))
-    level = f"{level}," if level else ""
-    # loudnorm and the limiter work at 192 kHz: resample after them; pad/trim to the exact
-    # length (in samples, so the track ends with the picture's last frame)
+    # padded and cut to the exact length in samples: the track ends with the last frame
     chains.append(
-        f"[mix]atrim=duration={length},{level}{AUDIO_FORMAT},"
+        f"[mix]atrim=duration={length},{AUDIO_FORMAT},"
         f"apad=whole_len={samples(film_seconds(timeline))},"
         f"atrim=end_sample={samples(film_seconds(timeline))}[a]"
     )
@@ -282,23 +299,29 @@ def parse_loudness(stderr: str) -> LoudnessMeasurement:
     )
 
 
-def audio_only_inputs(timeline: Timeline) -> tuple[Inputs, dict[int, int]]:
-    """Inputs for a process that makes the soundtrack alone: only clips with sound."""
-    inputs = Inputs(args=[])
-    clip_inputs = {
-        i: inputs.add(clip.path) for i, clip in enumerate(timeline.clips) if clip.has_audio
-    }
-    return inputs, clip_inputs
-
-
-def mix_args(timeline: Timeline, out_name: str, *, measure: bool) -> list[str] | None:
+def mix_args(
+    timeline: Timeline,
+    out_name: str,
+    *,
+    measure: bool,
+    premixed: tuple[str | None, str | None] | None = None,
+) -> list[str] | None:
     """Arguments mixing the soundtrack, levels as mixed, into a float WAV `out_name` (floats:
     peaks over full scale survive until the level stage), measured on the way when
-    `measure`. None when the film has no sound at all."""
+    `measure`. None when the film has no sound at all. `premixed`: ffconcat scripts of the
+    clips' sound and of the dialogue already placed (soundwindows.py), instead of every file
+    as an input."""
     if not has_sound(timeline):
         return None
-    inputs, clip_inputs = audio_only_inputs(timeline)
-    chains = audio_chains(timeline, inputs, "", clip_inputs)
+    inputs = Inputs(args=[])
+    if premixed is None:
+        clips, lines = direct_sources(timeline, inputs)
+    else:
+        clips, lines = (
+            _premixed(premixed[0], inputs, "clipsw"),
+            _premixed(premixed[1], inputs, "dlw"),
+        )
+    chains = audio_chains(timeline, inputs, clips, lines)
     wav = ["-c:a", "pcm_f32le", "-rf64", "auto", out_name]  # RF64 past WAV's 4 GiB (3 h)
     if not measure:
         return [*inputs.args, "-filter_complex", ";\n".join(chains), "-map", "[a]", *wav]
@@ -318,6 +341,13 @@ def mix_args(timeline: Timeline, out_name: str, *, measure: bool) -> list[str] |
     ]
 
 
+def _premixed(script: str | None, inputs: Inputs, label: str) -> Source:
+    if script is None:
+        return [], []
+    index = inputs.add(Path(script), "-f", "concat", "-safe", "0")
+    return [f"[{index}:a:0]{AUDIO_FORMAT}[{label}]"], [f"[{label}]"]
+
+
 def level_args(timeline: Timeline, mix_name: str, level: str, out_name: str | None) -> list[str]:
     """Arguments bringing the mixed WAV to its level: encoded into `out_name` (AAC), or with
     out_name None measured (the re-measure after the limiter)."""
@@ -329,17 +359,16 @@ def level_args(timeline: Timeline, mix_name: str, level: str, out_name: str | No
     return ["-i", mix_name, "-af", chain, "-map_metadata", "-1", *AAC_ARGS, out_name]
 
 
-def encode_args(timeline: Timeline, out_path: Path | str) -> list[str]:
-    """Arguments mixing and encoding the soundtrack in one pass, levels as mixed (no
-    loudness target: nothing to measure first). A film with no sound gets silence."""
-    inputs, clip_inputs = audio_only_inputs(timeline)
-    chains = audio_chains(timeline, inputs, "", clip_inputs)
+def silent_args(timeline: Timeline, out_path: Path | str) -> list[str]:
+    """Arguments for the silent AAC track of a film with no sound at all."""
+    length = num(film_seconds(timeline))
     return [
-        *inputs.args,
-        "-filter_complex",
-        ";\n".join(chains),
-        "-map",
-        "[a]",
+        "-f",
+        "lavfi",
+        "-i",
+        f"anullsrc=r={SAMPLE_RATE}:cl=stereo",
+        "-t",
+        length,
         "-map_metadata",
         "-1",
         *AAC_ARGS,

@@ -382,3 +382,45 @@ def test_a_kill_mid_render_leaves_the_old_film_and_the_next_run_cleans_up(
     os.utime(parts[0], (old, old))
     remove_stale_parts(out)
     assert not parts[0].exists()
+
+
+def test_a_film_with_many_sounds_mixed_in_windows_sounds_the_same(
+    inputs, tmp_path, monkeypatch
+) -> None:
+    """Long films place their sounds window by window (so memory does not grow with the
+    number of files); the result must be the same soundtrack, sample for sample in time."""
+    from genstudio.media import soundwindows
+
+    tl = Timeline(
+        width=W,
+        height=H,
+        fps=24,
+        clips=[
+            clip(inputs["green"], 1, 2.0, audio=True),
+            clip(inputs["yellow"], 2, 2.0, fade=0.5, audio=True),
+            clip(inputs["green"], 3, 2.0, audio=True),
+            clip(inputs["yellow"], 4, 2.0, fade=0.4, audio=True),
+        ],
+        dialogue=[line(inputs["tone"], 0.5 + 1.4 * k, 0.4, k) for k in range(5)],
+        music=MusicBed(path=inputs["music"]),
+    )
+    direct = assemble(tl, tmp_path / "direct.mp4", loudness=None)
+    monkeypatch.setattr(soundwindows, "WINDOW_SOUNDS", 2)
+    sounds = len(tl.clips) + len(tl.dialogue)
+    assert len(soundwindows.windows(audiomix_sounds(tl), 48000 * 8)) >= sounds // 2
+    windowed = assemble(tl, tmp_path / "windowed.mp4", loudness=None)
+    a, b = media.audio_samples(direct.path), media.audio_samples(windowed.path)
+    assert len(a) == len(b)
+    # the same sound at the same samples: AAC encodes each film on its own, so compare
+    # 10 ms loudness envelopes, and the two must not be shifted against each other
+    env_a = np.sqrt(np.mean(a[: len(a) // 480 * 480].reshape(-1, 480) ** 2, axis=1))
+    env_b = np.sqrt(np.mean(b[: len(b) // 480 * 480].reshape(-1, 480) ** 2, axis=1))
+    assert np.max(np.abs(env_a - env_b)) < 0.02
+    lag = np.argmax(np.correlate(a[48000:96000], b[48000 - 240 : 96000 + 240], "valid")) - 240
+    assert lag == 0
+
+
+def audiomix_sounds(tl: Timeline):
+    from genstudio.media.audiomix import film_sounds
+
+    return film_sounds(tl)
