@@ -85,14 +85,16 @@ class Placed:
     length: int
 
 
-def lanes(items: list[Placed], prefix: str) -> tuple[list[str], list[str]]:
+def lanes(items: list[Placed], prefix: str, total: int) -> tuple[list[str], list[str]]:
     """Chains placing every item at its time, and their output labels.
 
     Items that do not overlap share a lane: one `concat` of each sound padded with silence up
     to the next one's start, so a lane's cost is the film's length however many sounds it
     holds. (Delaying every sound to its start and mixing them all would make FFmpeg mix N
     film-long tracks: quadratic in the number of clips or lines.) Overlapping items (a
-    crossfade, dual dialogue) go to further lanes, which are mixed."""
+    crossfade, dual dialogue) go to further lanes, which are mixed. Every lane lasts `total`
+    samples: `amix` sometimes ended the whole mix when its first input ended (seen 2 in 24
+    runs under load: the film fell silent after a lane's last sound), so no input ends first."""
     packed: list[list[Placed]] = []
     for item in sorted(items, key=lambda it: it.start):
         lane = next((ln for ln in packed if ln[-1].start + ln[-1].length <= item.start), None)
@@ -105,7 +107,7 @@ def lanes(items: list[Placed], prefix: str) -> tuple[list[str], list[str]]:
         parts = []
         for k, item in enumerate(lane):
             chain = item.chain
-            until = lane[k + 1].start if k + 1 < len(lane) else item.start + item.length
+            until = lane[k + 1].start if k + 1 < len(lane) else max(total, item.start)
             if k == 0 and item.start:
                 chain += f",adelay=delays={item.start}S:all=1"
                 width = until
@@ -177,7 +179,8 @@ def direct_sources(timeline: Timeline, inputs: Inputs) -> tuple[Source, Source]:
     sounds = film_sounds(timeline)
     clips = [s.placed(inputs.add(s.path)) for s in sounds if s.kind == "clip"]
     lines = [s.placed(inputs.add(s.path)) for s in sounds if s.kind == "line"]
-    return lanes(clips, "ca"), lanes(lines, "dl")
+    total = samples(film_seconds(timeline))
+    return lanes(clips, "ca", total), lanes(lines, "dl", total)
 
 
 def audio_chains(timeline: Timeline, inputs: Inputs, clips: Source, lines: Source) -> list[str]:

@@ -89,7 +89,7 @@ def window_args(sounds: list[Sound], window: Window, kinds: tuple[str, ...]) -> 
                 placed.append(piece)
         label = f"[{kind}]"
         if placed:
-            lane_chains, labels = lanes(placed, f"{kind}l")
+            lane_chains, labels = lanes(placed, f"{kind}l", width)
             chains += lane_chains
             chains.append(mix(labels, f"[{kind}raw]"))
             chains.append(
