@@ -73,8 +73,10 @@ def reorder(store: Store, project_id: str, order: list[str]) -> list[str]:
 
 def insert_scene(store: Store, project_id: str, scene: Scene, after: str | None) -> Scene:
     scenes = store.list_scenes(project_id)
-    index = 0 if after is None else next(
-        (i + 1 for i, s in enumerate(scenes) if s.id == after), len(scenes)
+    index = (
+        0
+        if after is None
+        else next((i + 1 for i, s in enumerate(scenes) if s.id == after), len(scenes))
     )
     scene.selected_take_id, scene.status = None, SceneStatus.PENDING
     scenes.insert(index, scene)
@@ -134,7 +136,12 @@ class Regeneration:
 
 
 def regenerate(
-    store: Store, project_id: str, scene_id: str, *, what: str = "clip", cascade: bool = True,
+    store: Store,
+    project_id: str,
+    scene_id: str,
+    *,
+    what: str = "clip",
+    cascade: bool = True,
     batch: bool = False,
 ) -> Regeneration:
     """Give the scene a new take to be rendered on the next pipeline run; old takes stay.

@@ -44,8 +44,9 @@ def test_film_duration_is_scenes_minus_crossfades(demo, demo_store) -> None:
     assert len(scenes) >= 6
     assert sum(1 for s in scenes if s.continues_from) >= 2
     assert sum(1 for s in scenes if s.dialogue) >= 4
-    crossfades = sum(1 for i, s in enumerate(scenes[1:], start=1)
-                     if s.continues_from != scenes[i - 1].id)
+    crossfades = sum(
+        1 for i, s in enumerate(scenes[1:], start=1) if s.continues_from != scenes[i - 1].id
+    )
     expected = sum(s.duration for s in scenes) - 0.5 * crossfades
     assert abs(decoded_duration(demo["out"]) - expected) <= 0.5
 
@@ -60,8 +61,9 @@ def test_subtitles_match_the_dialogue(demo, demo_store) -> None:
     cues = parse_srt(srt.read_text(encoding="utf-8"))
     assert len(cues) == len(lines)
     for cue, line in zip(cues, lines, strict=True):
-        assert " ".join(cue.text.split()) .endswith(" ".join(line.split())) or \
-            " ".join(line.split()) in " ".join(cue.text.split())
+        assert " ".join(cue.text.split()).endswith(" ".join(line.split())) or " ".join(
+            line.split()
+        ) in " ".join(cue.text.split())
     starts = [c.start for c in cues]
     assert starts == sorted(starts)
 
