@@ -181,9 +181,9 @@ async def test_spanish_project_gets_distinct_spanish_voices_that_espeak_has() ->
 
 
 @pytest.mark.asyncio
-async def test_english_cast_voices_differ_and_exist() -> None:
+async def test_english_cast_voices_differ_and_exist(corpus_dir: Path) -> None:
     languages, variants = _espeak_names()
-    text = (CORPUS / "big_fish.fountain").read_text("utf-8")
+    text = (corpus_dir / "big_fish.fountain").read_text("utf-8")
     project = _fountain_project("big_fish", text=text)
     people = await BuiltinPlanner().assign_characters(PlanContext(project=project))
     voices = [c.voice for c in people]
