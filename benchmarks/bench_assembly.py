@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.measure import TreeRss, packet_end
 from genstudio.media.assemble import assemble
 from genstudio.media.ffmpeg import ffmpeg_exe
 from genstudio.timeline import DialoguePlacement, MusicBed, Timeline, TimelineClip, Transition
@@ -45,59 +44,12 @@ W, H, FPS = 1280, 768, 24
 FADE = 0.5
 
 
-class PeakRss:
-    """Peak of the summed RSS of all ffmpeg processes descending from this one."""
-
-    def __init__(self, interval: float = 0.02) -> None:
-        self.interval = interval
-        self.peak = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> PeakRss:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _run(self) -> None:
-        me = os.getpid()
-        while not self._stop.is_set():
-            parents: dict[int, int] = {}
-            rss: dict[int, int] = {}
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit():
-                    continue
-                try:
-                    status = Path(f"/proc/{entry}/status").read_text()
-                except OSError:
-                    continue
-                pid = int(entry)
-                parents[pid] = int(re.search(r"PPid:\s+(\d+)", status).group(1))
-                name = re.search(r"Name:\s+(\S+)", status).group(1)
-                match = re.search(r"VmRSS:\s+(\d+) kB", status)
-                if "ffmpeg" in name and match:
-                    rss[pid] = int(match.group(1)) * 1024
-            total = 0
-            for pid, size in rss.items():
-                walk, seen = pid, 0
-                while walk in parents and seen < 50:
-                    walk, seen = parents[walk], seen + 1
-                    if walk == me:
-                        total += size
-                        break
-            self.peak = max(self.peak, total)
-            self._stop.wait(self.interval)
-
-
 def timed(fn: Callable[[], object]) -> tuple[float, int]:
-    with PeakRss() as rss:
+    with TreeRss() as rss:
         started = time.perf_counter()
         fn()
         elapsed = time.perf_counter() - started
-    return elapsed, rss.peak
+    return elapsed, rss.peak_children  # every child here is an ffmpeg process
 
 
 def ffmpeg(args: list[str]) -> str:
@@ -188,19 +140,6 @@ def cut_timeline(paths: list[Path], seconds: float) -> Timeline:
         for i, p in enumerate(paths)
     ]  # fmt: skip
     return Timeline(width=W, height=H, fps=FPS, clips=clips)
-
-
-def packet_end(path: Path, stream: str) -> float:
-    """End time (s) of the last packet of stream 'v' or 'a', from the packets themselves."""
-    out = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(path), "-map", f"0:{stream}:0",
-                          "-c", "copy", "-f", "framecrc", "-"], capture_output=True,
-                         text=True).stdout  # fmt: skip
-    num, den = map(int, re.search(r"#tb 0: (\d+)/(\d+)", out).group(1, 2))
-    ends = [
-        int(p[2]) + int(p[3])
-        for p in (line.split(",") for line in out.splitlines() if line and not line.startswith("#"))
-    ]
-    return max(ends) * num / den
 
 
 def join_drifts(path: Path, joins: list[float]) -> list[float]:
