@@ -181,9 +181,10 @@ def _soundtrack(
 ) -> None:
     """Make the film's sound track `out_name` (AAC, run in the work directory).
 
-    Levels as mixed: mixed and encoded in one pass. With a loudness target: mixed once into
-    a float WAV and measured on the way; the level stage (gain, limiter) and the encode then
-    read the WAV, so a re-measure costs a read of one file, not a new mix of every input."""
+    The sound is mixed once into a float WAV (measured on the way when there is a loudness
+    target); the level stage (gain, limiter) and the encode then read the WAV, so a
+    re-measure costs a read of one file, not a new mix of every input. A film with no sound
+    at all gets a silent track."""
     if not audiomix.has_sound(timeline):
         run(audiomix.silent_args(timeline, out_name), "encode")
         return

@@ -216,9 +216,7 @@ def audio_chains(timeline: Timeline, inputs: Inputs, clips: Source, lines: Sourc
     elif dialogue_labels:
         bus.append("[dlg]")
 
-    if not bus:
-        chains.append(f"anullsrc=r={SAMPLE_RATE}:cl=stereo,atrim=duration={length}[a]")
-        return chains
+    assert bus, "callers check has_sound(): a silent film gets silent_args()"
     chains.append(mix(bus, "[mix]"))
     # padded and cut to the exact length in samples: the track ends with the last frame
     chains.append(
